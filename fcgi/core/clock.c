@@ -48,8 +48,10 @@ clock_jst(int64_t epoch_ms, char out[32])
 	}
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+09:00", tm.tm_year + 1900,
+	char tmp[96];
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+09:00", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+	snprintf(out, 32, "%s", tmp);
 	return out;
 }
 
@@ -59,7 +61,9 @@ clock_jst_minute(time_t t, char out[20])
 	t += 9 * 3600;
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	snprintf(out, 20, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+	char tmp[96];
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
 		 tm.tm_mday, tm.tm_hour, tm.tm_min);
+	snprintf(out, 20, "%s", tmp);
 	return out;
 }

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int64_t
 offset_s(void)
@@ -51,7 +52,8 @@ clock_jst(int64_t epoch_ms, char out[32])
 	char tmp[96];
 	snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%03d+09:00", tm.tm_year + 1900,
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
-	snprintf(out, 32, "%s", tmp);
+	memcpy(out, tmp, 31);
+	out[31] = '\0';
 	return out;
 }
 
@@ -64,6 +66,7 @@ clock_jst_minute(time_t t, char out[20])
 	char tmp[96];
 	snprintf(tmp, sizeof tmp, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
 		 tm.tm_mday, tm.tm_hour, tm.tm_min);
-	snprintf(out, 20, "%s", tmp);
+	memcpy(out, tmp, 19);
+	out[19] = '\0';
 	return out;
 }

@@ -2,6 +2,7 @@
 #ifndef ECC_LOG_H
 #define ECC_LOG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };

@@ -14,7 +14,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 VARIANT ?= release
 SHARED  ?= $(abspath ../shared)
-B       := build/$(VARIANT)
+B       ?= build/$(VARIANT)
 
 PKGS    := fcgi libmariadb json-c libcurl openssl liboath libargon2 libqrencode
 CC      ?= cc

@@ -52,6 +52,10 @@ void view_push(struct arena *a, struct view *list, struct view *val);
  * (no dotted names here; the renderer resolves those). */
 enum view_type view_type(const struct view *v);
 struct view *view_get(const struct view *obj, const char *key);
+/* view_getn: view_get for a key of n bytes that need not be NUL-terminated
+ * (the renderer's pre-split name segments). Objects with more than a few keys
+ * are hash-indexed, so lookups stay O(1) on large catalogs. */
+struct view *view_getn(const struct view *obj, const char *key, size_t n);
 size_t view_len(const struct view *v);                /* list items / object keys */
 struct view *view_at(const struct view *list, size_t i); /* NULL past the end */
 const char *view_key_at(const struct view *obj, size_t i);
@@ -60,5 +64,10 @@ bool view_truthy(const struct view *v);
  * "true"/"false", null ""); *n gets the length. Lists/objects give "". The
  * result lives in a (or in the view). */
 const char *view_text(struct arena *a, const struct view *v, size_t *n);
+
+/* view_scalar: view_text without allocating. Strings point into the view,
+ * ints are formatted into the caller's tmp, bools/null are static text. */
+#define VIEW_SCALAR_MAX 24
+const char *view_scalar(const struct view *v, char tmp[VIEW_SCALAR_MAX], size_t *n);
 
 #endif

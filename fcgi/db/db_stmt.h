@@ -1,0 +1,55 @@
+/* db_stmt.h: run one prepared statement and fetch all its rows (internal to fcgi/db; use db.h). */
+#ifndef ECC_DB_STMT_H
+#define ECC_DB_STMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mysql.h>
+
+#include "core/arena.h"
+#include "db/db.h"
+
+/* The result set behind the opaque struct db_rows of db.h. */
+struct db_rows {
+	size_t nrows, ncols;
+	struct db_cell *cells;  /* nrows * ncols, row-major */
+};
+
+/* Where a statement failed; from DB_STAGE_EXECUTE on it may have run. */
+enum db_stmt_stage {
+	DB_STAGE_CHECK,    /* type string / arguments (nothing sent) */
+	DB_STAGE_PREPARE,  /* statement init, prepare, placeholder count, bind */
+	DB_STAGE_EXECUTE,
+	DB_STAGE_FETCH,
+};
+
+/* What happened, for the caller's error mapping and logging. */
+struct db_stmt_info {
+	enum db_stmt_stage stage;  /* stage reached (the failing one on error) */
+	unsigned int errnum;       /* MariaDB/client error number; 0 = local check */
+	char sqlstate[6];
+	char msg[256];             /* MariaDB's message or the local reason */
+	bool has_rows;             /* the statement produces a result set */
+	int64_t insert_id;
+	uint64_t affected;
+};
+
+/* db_stmt_empty: an empty result set in a. Never NULL. */
+struct db_rows *db_stmt_empty(struct arena *a);
+
+/*
+ * db_stmt_run: check types against args, prepare sql on m, check the
+ * placeholder count, bind, execute and, when out is not NULL, fetch every
+ * row into a (*out set only on success; when out is NULL rows are
+ * discarded). The statement is closed before returning. Returns 0,
+ * -ERR_INVALID (a local check failed: info->errnum == 0, reason in
+ * info->msg) or -ERR_DB (the server or client library failed: errnum,
+ * sqlstate, msg and stage in info; the caller maps it). info is always
+ * filled.
+ */
+int db_stmt_run(MYSQL *m, struct arena *a, const char *sql, const char *types, size_t nargs,
+		const struct db_arg *args, struct db_rows **out, struct db_stmt_info *info);
+
+#endif

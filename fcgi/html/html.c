@@ -1,0 +1,209 @@
+/* html.c: context escapers for HTML text, attributes, URL arguments and script JSON; safe-HTML builders. */
+#include "html.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+static const char hex[] = "0123456789ABCDEF";
+
+/* esc_html[c]: the entity for a byte that html_escape replaces, else NULL. */
+static const char *const esc_html[256] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+
+void
+html_escape(struct buf *out, const char *s, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *e = esc_html[(unsigned char)s[i]];
+		if (e == NULL)
+			continue;
+		buf_append(out, s + run, i - run);
+		buf_puts(out, e);
+		run = i + 1;
+	}
+	buf_append(out, s + run, n - run);
+}
+
+static bool
+unreserved(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	    c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+void
+html_url_arg(struct buf *out, const char *s, size_t n)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (unreserved(c))
+			continue;
+		buf_append(out, s + run, i - run);
+		char pct[3] = { '%', hex[c >> 4], hex[c & 15] };
+		buf_append(out, pct, 3);
+		run = i + 1;
+	}
+	buf_append(out, s + run, n - run);
+}
+
+/*
+ * utf8_len: length of the well-formed UTF-8 sequence at s (n >= 1 bytes
+ * available) and its code point, or 0 when it is ill-formed; then *skip is
+ * the length of the maximal subpart to replace with one U+FFFD (Unicode
+ * §3.9 / WHATWG decoder behaviour).
+ */
+static size_t
+utf8_len(const unsigned char *s, size_t n, uint32_t *cp, size_t *skip)
+{
+	unsigned char c = s[0];
+	size_t need;
+	unsigned char lo = 0x80, hi = 0xBF;
+	uint32_t v;
+	*skip = 1;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if (c >= 0xC2 && c <= 0xDF) {
+		need = 1;
+		v = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		need = 2;
+		v = c & 0x0F;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		need = 3;
+		v = c & 0x07;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else {
+		return 0;
+	}
+	for (size_t k = 1; k <= need; k++) {
+		if (k >= n || s[k] < lo || s[k] > hi) {
+			*skip = k;
+			return 0;
+		}
+		v = (v << 6) | (s[k] & 0x3F);
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	*cp = v;
+	return need + 1;
+}
+
+static void
+put_u(struct buf *out, uint32_t cp)
+{
+	char u[6] = { '\\', 'u', hex[(cp >> 12) & 15], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15],
+		hex[cp & 15] };
+	buf_append(out, u, 6);
+}
+
+void
+html_json_string(struct buf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t run = 0, i = 0;
+	buf_putc(out, '"');
+	while (i < n) {
+		unsigned char c = p[i];
+		if (c >= 0x20 && c < 0x7F && c != '"' && c != '\'' && c != '<' && c != '>' &&
+		    c != '&' && c != '\\') {
+			i++;
+			continue;
+		}
+		uint32_t cp = 0;
+		size_t skip, len = utf8_len(p + i, n - i, &cp, &skip);
+		if (len > 1 && cp != 0x2028 && cp != 0x2029) {
+			i += len; /* well-formed non-ASCII: copy as is */
+			continue;
+		}
+		buf_append(out, s + run, i - run);
+		if (len == 0) {
+			put_u(out, 0xFFFD);
+			i += skip;
+		} else if (c == '\\') {
+			buf_append(out, "\\\\", 2);
+			i += 1;
+		} else {
+			put_u(out, cp);
+			i += len;
+		}
+		run = i;
+	}
+	buf_append(out, s + run, n - run);
+	buf_putc(out, '"');
+}
+
+bool
+html_href_ok(const char *href)
+{
+	if (href == NULL || href[0] == '\0')
+		return false;
+	for (const unsigned char *p = (const unsigned char *)href; *p; p++)
+		if (*p <= 0x20 || *p == 0x7F)
+			return false;
+	if (href[0] == '/')
+		return href[1] != '/' && href[1] != '\\';
+	const char *rest = NULL;
+	if (strncasecmp(href, "https://", 8) == 0)
+		rest = href + 8;
+	else if (strncasecmp(href, "http://", 7) == 0)
+		rest = href + 7;
+	return rest != NULL && *rest != '\0' && *rest != '/' && *rest != '\\';
+}
+
+struct view *
+html_safe_link(struct arena *a, const char *href, const char *text)
+{
+	struct buf b;
+	if (!html_href_ok(href))
+		href = "#";
+	if (text == NULL)
+		text = "";
+	buf_init(&b, a, 32 + strlen(href) + strlen(text));
+	buf_puts(&b, "<a href=\"");
+	html_escape(&b, href, strlen(href));
+	buf_puts(&b, "\">");
+	html_escape(&b, text, strlen(text));
+	buf_puts(&b, "</a>");
+	return view_safe_html(a, b.data, b.len);
+}
+
+struct view *
+html_safe_text(struct arena *a, const char *s, size_t n)
+{
+	struct buf b;
+	buf_init(&b, a, n + 16);
+	if (s != NULL)
+		html_escape(&b, s, n);
+	return view_safe_html(a, b.data, b.len);
+}
+
+struct view *
+html_safe_join(struct arena *a, struct view *const *parts, size_t n, const char *sep)
+{
+	struct buf b;
+	char tmp[VIEW_SCALAR_MAX];
+	buf_init(&b, a, 64);
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && sep != NULL)
+			html_escape(&b, sep, strlen(sep));
+		size_t len;
+		const char *s = view_scalar(parts[i], tmp, &len);
+		if (view_type(parts[i]) == VIEW_SAFE)
+			buf_append(&b, s, len);
+		else
+			html_escape(&b, s, len);
+	}
+	return view_safe_html(a, b.data, b.len);
+}

@@ -1,12 +1,10 @@
 /* db.c: one MariaDB connection: prepared statements with typed arguments, results in an arena, transactions. */
 #include "db/db.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <errmsg.h>
 #include <mysql.h>
@@ -43,7 +41,6 @@ struct db {
 
 static void close_conn(struct db *db);
 static bool gone(unsigned int errnum);
-static void redact(const char *msg, char *out, size_t cap);
 static int sql_error(struct db *db, const char *what, unsigned int errnum, const char *sqlstate,
 		     const char *msg, const char *sql);
 
@@ -121,73 +118,13 @@ duplicate(unsigned int errnum)
 	       errnum == ER_FOREIGN_DUPLICATE_KEY_WITHOUT_CHILD_INFO;
 }
 
-/*
- * redact: copy MariaDB's message, replacing the contents of single-quoted
- * strings by '?' unless the word before names an object ("column 'x'",
- * "table 'y'", "key 'z'", "near '<SQL text>'" …): values such as
- * "Duplicate entry 'a@b.jp'" or "Incorrect integer value: 'abc'" must not
- * reach the log. Identifiers in backticks are kept as they are.
- */
-static bool
-names_object(const char *start, const char *q)
-{
-	static const char *const words[] = { "column", "table", "key", "database", "index",
-					     "constraint", "field", "user", "function",
-					     "procedure", "variable", "schema", "view",
-					     "trigger", "engine", "partition", "in", "for",
-					     "near" /* SQL text, never a bound value */ };
-	const char *e = q;
-	if (e > start && e[-1] == '@')
-		return true;  /* 'user'@'host' */
-	while (e > start && e[-1] == ' ')
-		e--;
-	const char *b = e;
-	while (b > start && isalpha((unsigned char)b[-1]))
-		b--;
-	size_t n = (size_t)(e - b);
-	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (strlen(words[i]) == n && strncasecmp(b, words[i], n) == 0)
-			return true;
-	return false;
-}
-
-static void
-redact(const char *msg, char *out, size_t cap)
-{
-	size_t o = 0;
-	const char *p = msg;
-	while (*p != '\0' && o + 4 < cap) {
-		if (*p != '\'' || (p > msg && isalpha((unsigned char)p[-1]) &&
-				    isalpha((unsigned char)p[1]))) {
-			out[o++] = *p++;  /* plain text, or an apostrophe as in "doesn't" */
-			continue;
-		}
-		const char *end = strchr(p + 1, '\'');
-		bool keep = end != NULL && names_object(msg, p);
-		if (end == NULL)
-			end = p + strlen(p) - 1;
-		if (keep) {
-			size_t n = (size_t)(end - p) + 1;
-			if (o + n >= cap)
-				break;
-			memcpy(out + o, p, n);
-			o += n;
-		} else {
-			memcpy(out + o, "'?'", 3);
-			o += 3;
-		}
-		p = end + 1;
-	}
-	out[o] = '\0';
-}
-
 /* Log and remember a server-side failure; returns the mapped error code. */
 static int
 sql_error(struct db *db, const char *what, unsigned int errnum, const char *sqlstate,
 	  const char *msg, const char *sql)
 {
 	char clean[256];
-	redact(msg, clean, sizeof clean);
+	db_stmt_redact(msg, clean, sizeof clean);
 	snprintf(db->last_error, sizeof db->last_error, "MariaDB %u (%s): %s", errnum, sqlstate,
 		 clean);
 	int rc = duplicate(errnum) ? -ERR_CONFLICT : gone(errnum) ? -ERR_UNAVAILABLE : -ERR_DB;
@@ -244,7 +181,7 @@ db_connect(struct db *db)
 			       *db->dbname ? db->dbname : NULL, 0, db->socket,
 			       CLIENT_FOUND_ROWS) == NULL) {
 		char clean[256];
-		redact(mysql_error(m), clean, sizeof clean);
+		db_stmt_redact(mysql_error(m), clean, sizeof clean);
 		snprintf(db->last_error, sizeof db->last_error, "cannot connect to %s as %s: "
 			 "MariaDB %u: %s", db->socket, db->user, mysql_errno(m), clean);
 		log_event(LOG_ERROR, "db_connect_failed", LOG_S("socket", db->socket),

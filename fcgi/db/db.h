@@ -12,8 +12,9 @@
 /*
  * Design
  * - A struct db is one connection, owned by one worker process (or thread);
- *   it is not thread-safe. It is opened lazily by the first statement, so
- *   create it before fork() but let each process connect after it.
+ *   it is not thread-safe (a thread that uses one must have called
+ *   mysql_thread_init). It is opened lazily by the first statement, so it
+ *   may be created before fork() as long as each process connects after.
  * - Data only ever travels as prepared-statement parameters (mysql_stmt_*).
  *   The one exception, db_exec_trusted(), exists for migration files.
  * - Every statement is prepared, executed, fully fetched into the caller's

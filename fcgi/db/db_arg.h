@@ -33,6 +33,9 @@ struct db_arg {
 	const void *p;
 };
 
+/* db_arg_int / db_arg_uint / db_arg_str / db_arg_ptr: one value as a struct
+ * db_arg (chosen by DB_ARG; pointers are stored, not copied, and must stay
+ * valid until the db_exec/db_query call returns). */
 static inline struct db_arg
 db_arg_int(long long v)
 {

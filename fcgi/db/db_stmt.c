@@ -1,9 +1,11 @@
-/* db_stmt.c: run one prepared statement and fetch all its rows (internal to fcgi/db; use db.h). */
+/* db_stmt.c: run one prepared statement, fetch all its rows, redact error messages (internal to fcgi/db). */
 #include "db/db_stmt.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/err.h"
 
@@ -309,4 +311,73 @@ db_stmt_run(MYSQL *m, struct arena *a, const char *sql, const char *types, size_
 out:
 	mysql_stmt_close(st);
 	return rc;
+}
+
+/* ---- error message redaction ------------------------------------------- */
+
+/* A quote at q (in the message starting at start) opens an object name, not
+ * a value: the word before it names an object, or it is 'user'@'host'. */
+static bool
+names_object(const char *start, const char *q)
+{
+	static const char *const words[] = { "column", "table", "key", "database", "index",
+					     "constraint", "field", "user", "function",
+					     "procedure", "variable", "schema", "view",
+					     "trigger", "engine", "partition", "in", "for",
+					     "socket", "near" /* SQL text, never a bound value */ };
+	const char *e = q;
+	if (e > start && e[-1] == '@')
+		return true;  /* 'user'@'host' */
+	while (e > start && e[-1] == ' ')
+		e--;
+	const char *b = e;
+	while (b > start && isalpha((unsigned char)b[-1]))
+		b--;
+	size_t n = (size_t)(e - b);
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strlen(words[i]) == n && strncasecmp(b, words[i], n) == 0)
+			return true;
+	return false;
+}
+
+void
+db_stmt_redact(const char *msg, char *out, size_t cap)
+{
+	size_t o = 0;
+	const char *p = msg;
+	while (*p != '\0' && o + 4 < cap) {
+		if (*p != '\'' || (p > msg && isalpha((unsigned char)p[-1]) &&
+				    isalpha((unsigned char)p[1]))) {
+			out[o++] = *p++;  /* plain text, or an apostrophe as in "doesn't" */
+			continue;
+		}
+		const char *end = NULL;
+		bool keep = names_object(msg, p) && (end = strchr(p + 1, '\'')) != NULL;
+		if (!keep) {
+			/* a value may itself contain quotes: it ends at the last
+			 * "' for " ("Duplicate entry '…' for key 'k'"), else at the
+			 * last quote, else it runs to the end of the message */
+			const char *from = p + 1, *hit;
+			while ((hit = strstr(from, "' for ")) != NULL) {
+				end = hit;
+				from = hit + 1;
+			}
+			if (end == NULL)
+				end = strrchr(p + 1, '\'');
+			if (end == NULL)
+				end = p + strlen(p) - 1;
+		}
+		if (keep) {
+			size_t n = (size_t)(end - p) + 1;
+			if (o + n >= cap)
+				break;
+			memcpy(out + o, p, n);
+			o += n;
+		} else {
+			memcpy(out + o, "'?'", 3);
+			o += 3;
+		}
+		p = end + 1;
+	}
+	out[o] = '\0';
 }

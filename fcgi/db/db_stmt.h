@@ -1,4 +1,4 @@
-/* db_stmt.h: run one prepared statement and fetch all its rows (internal to fcgi/db; use db.h). */
+/* db_stmt.h: run one prepared statement, fetch all its rows, redact error messages (internal to fcgi/db). */
 #ifndef ECC_DB_STMT_H
 #define ECC_DB_STMT_H
 
@@ -51,5 +51,14 @@ struct db_rows *db_stmt_empty(struct arena *a);
  */
 int db_stmt_run(MYSQL *m, struct arena *a, const char *sql, const char *types, size_t nargs,
 		const struct db_arg *args, struct db_rows **out, struct db_stmt_info *info);
+
+/*
+ * db_stmt_redact: copy MariaDB's error message msg into out (capacity cap,
+ * always NUL-terminated), replacing the contents of single-quoted strings
+ * by '?' unless the word before them names an object ("column 'x'",
+ * "table 'y'", "key 'z'", "near '<SQL text>'", 'user'@'host' …), so that
+ * values such as "Duplicate entry 'a@b.jp'" never reach a log.
+ */
+void db_stmt_redact(const char *msg, char *out, size_t cap);
 
 #endif

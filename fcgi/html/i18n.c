@@ -49,6 +49,7 @@ static const struct entry *find(const struct cat *c, const char *key);
 static const struct cat *cat_of(const struct catalogs *s, const char *lang);
 static int check_same_keys(const struct cat *ref, const struct cat *c, struct buf *err);
 static int scan_dir(struct arena *a, const char *dir, struct catalogs *out, struct buf *err);
+static int cmp_name(const void *x, const void *y);
 static void publish(struct arena *app, const struct catalogs *tmp);
 
 /* lang_name: "ja.txt" -> "ja". 1 = a catalog file, 0 = not *.txt, -1 = bad name. */

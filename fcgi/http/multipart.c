@@ -10,9 +10,9 @@
 
 /*
  * Design: the body is walked once. The delimiter "\r\n--" boundary is found
- * with memmem (glibc's two-way search: linear, no O(n·m) worst case); a hit
- * not followed by a valid delimiter ending is data and the search resumes
- * after it (hits cannot overlap: the needle has its only CR at offset 0).
+ * by scan() (memchr for CR, then a compare; linear because the needle has
+ * its only CR at offset 0); a hit not followed by a valid delimiter ending
+ * is data and the search resumes after it.
  * Each part's header block is searched only within max_header_bytes. Part
  * data is never copied; text fields are copied once into fields (repaired
  * UTF-8, NUL-terminated). Header and parameter syntax follow RFC 7230 /
@@ -34,6 +34,8 @@ static bool ieq(const char *s, size_t n, const char *lit);
 static void skip_ws(struct cursor *c);
 static int next_param(struct arena *a, struct cursor *c, const char **name,
 		      size_t *nlen, struct buf *val, const char **why);
+static const char *scan(const char *p, const char *end, const char *needle,
+			size_t nlen);
 static int find_delim(const char *body, size_t n, size_t from,
 		      const char *needle, size_t nlen, size_t *at, size_t *next,
 		      bool *close);
@@ -256,6 +258,29 @@ delim_end(const char *body, size_t n, size_t at, size_t *next, bool *close)
 	return DELIM_NONE;
 }
 
+/*
+ * scan: first occurrence of needle in [p, end). needle starts with '\r' and
+ * has no other '\r' (boundaries cannot contain CR), so after a candidate
+ * matched k bytes the next candidate cannot start inside them: every byte
+ * is looked at most twice, whatever the data (no O(n·m) case).
+ */
+static const char *
+scan(const char *p, const char *end, const char *needle, size_t nlen)
+{
+	while ((size_t)(end - p) >= nlen) {
+		const char *cr = memchr(p, '\r', (size_t)(end - p) - nlen + 1);
+		if (cr == NULL)
+			return NULL;
+		size_t k = 1;
+		while (k < nlen && cr[k] == needle[k])
+			k++;
+		if (k == nlen)
+			return cr;
+		p = cr + k;
+	}
+	return NULL;
+}
+
 /* find_delim: the first real delimiter "\r\n--boundary…" at or after from;
  * *at is the offset of its CR. */
 static int
@@ -263,7 +288,7 @@ find_delim(const char *body, size_t n, size_t from, const char *needle,
 	   size_t nlen, size_t *at, size_t *next, bool *close)
 {
 	while (from < n) {
-		const char *p = memmem(body + from, n - from, needle, nlen);
+		const char *p = scan(body + from, body + n, needle, nlen);
 		if (p == NULL)
 			return DELIM_NONE;
 		size_t off = (size_t)(p - body);

@@ -91,8 +91,8 @@ int multipart_boundary(struct arena *a, const char *content_type,
  * error *out is NULL, fields may hold some pairs already and must not be
  * used, and an English reason for the log (it names the part number, never
  * body bytes) is appended to err if err is not NULL.
- * Linear time: delimiters are found with memmem, and a false match
- * is skipped without rescanning.
+ * Linear time in n whatever the body (a false delimiter match is skipped
+ * without rescanning); no allocation proportional to file data.
  */
 int multipart_parse(struct arena *a, const char *content_type,
 		    const char *body, size_t n,

@@ -56,7 +56,9 @@ flash_list(struct req *r)
 	if (text == name || strcmp(text, name) == 0)
 		return list; /* unknown key: show nothing rather than a key name */
 	struct view *item = view_obj(a);
-	view_set_str(a, item, "kind", strncmp(key, "error_", 6) == 0 ? "error" : "success");
+	bool is_error = strncmp(key, "error_", 6) == 0;
+	view_set_str(a, item, "kind", is_error ? "error" : "success");
+	view_set_bool(a, item, "is_error", is_error);
 	view_set_str(a, item, "text", text);
 	view_push(a, list, item);
 	return list;

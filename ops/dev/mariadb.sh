@@ -55,7 +55,8 @@ need_root() {
 }
 
 # The server runs as `mysql` when that user can reach $ECC_VAR; when the checkout lives somewhere
-# mysql cannot traverse (e.g. under a 0700 home directory) it runs as root with --user=root.
+# mysql cannot traverse (e.g. under a 0700 home directory) it runs as root (user = root in the generated
+# my.cnf, the same as --user=root).
 run_user() {
 	if id mysql >/dev/null 2>&1 && runuser -u mysql -- test -x "$ECC_VAR" 2>/dev/null; then
 		echo mysql
@@ -205,6 +206,7 @@ cmd_start() {
 		say "already running (pid $pid)"
 		return 0
 	fi
+	mkdir -p "$ECC_VAR"
 	user=$(run_user)
 	write_cnf "$user"
 	prepare_files "$user"
@@ -229,7 +231,11 @@ cmd_start() {
 		alive "$pid" || server_pid >/dev/null || break
 		sleep 0.1
 	done
-	echo "mariadb: server did not answer on $SOCK within ${START_WAIT}s; last lines of $ERRLOG:" >&2
+	if alive "$pid"; then
+		echo "mariadb: server did not answer on $SOCK within ${START_WAIT}s; last lines of $ERRLOG:" >&2
+	else
+		echo "mariadb: mariadbd exited during start-up; last lines of $ERRLOG:" >&2
+	fi
 	tail -n 20 "$ERRLOG" >&2
 	if alive "$pid"; then
 		kill -TERM "$pid" 2>/dev/null || true

@@ -96,7 +96,14 @@ t.check(r.status == 400, f"duplicate key where one value is expected → 400 ({r
 r = c2.post_form("/lang", {"lang": "xx"}, token=tok)
 t.check(r.status == 400, "unknown language → 400")
 r = c2.post_form("/lang", {"lang": "ja", "next": "//evil.example/"}, token=tok)
-t.check(r.status == 303 and r.header("Location") == "/", "open redirect refused")
+loc = r.header("Location") or ""
+t.check(r.status == 303 and loc.startswith("/") and not loc.startswith("//") and "evil" not in loc.split("/")[0],
+        f"open redirect refused (Location {loc!r})")
+for nxt in ("https://evil.example/", "/\\evil.example", "javascript:alert(1)", "/%0d%0aSet-Cookie:x=1"):
+    r = c2.post_form("/lang", {"lang": "ja", "next": nxt}, token=tok)
+    loc = r.header("Location") or ""
+    t.check(r.status in (303, 400) and (r.status == 400 or (loc.startswith("/") and not loc.startswith("//")
+            and "\r" not in loc and "\n" not in loc)), f"next={nxt!r} → {r.status} {loc!r}")
 r = c2.request("POST", "/lang", body="lang=ja&csrf_token=" + tok,
                headers={"Content-Type": "text/plain", "Origin": c2.origin})
 t.check(r.status == 415 or r.status == 400, f"unsupported body type refused ({r.status})")

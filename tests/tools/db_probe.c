@@ -190,6 +190,15 @@ check_errors(struct db *db, struct arena *a)
 	T_OK(strstr(db_last_error(db), "1062") != NULL, "dup errno: %s", db_last_error(db));
 	T_OK(strstr(db_last_error(db), "row1") == NULL, "value redacted: %s", db_last_error(db));
 	T_OK(strstr(db_last_error(db), "uq_k") != NULL, "key name kept: %s", db_last_error(db));
+	T_INTEQ(db_exec(db, a, "INSERT INTO probe_rt (k) VALUES (?)", "s", "q' for key 'secret"), 0);
+	T_INTEQ(db_exec(db, a, "INSERT INTO probe_rt (k) VALUES (?)", "s", "q' for key 'secret"),
+		-ERR_CONFLICT);
+	T_OK(strstr(db_last_error(db), "secret") == NULL && strstr(db_last_error(db), "uq_k"),
+	     "quoted value redacted: %s", db_last_error(db));
+	T_INTEQ(db_exec(db, a, "INSERT INTO probe_rt (k, n) VALUES (?, ?)", "ss", "n1", "12x'y"),
+		-ERR_DB);
+	T_OK(strstr(db_last_error(db), "12x") == NULL, "bad integer redacted: %s",
+	     db_last_error(db));
 	/* strict mode: too long is an error, not a truncation */
 	char longk[100];
 	memset(longk, 'x', sizeof longk - 1);

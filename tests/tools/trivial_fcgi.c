@@ -7,7 +7,8 @@
  * loop and answer "200 text/html" with the same body. It does the least a responder can do, so
  * nginx in front of it shows the limit of the stack on this machine (tests/bench/run.sh).
  * The caller sets the socket's group and mode (nginx's workers must be able to connect).
- * SIGTERM or SIGINT stops the children and removes the socket; a child dies with its parent.
+ * SIGTERM or SIGINT stops the children and removes the socket (unless another server has replaced
+ * it meanwhile); a child dies with its parent.
  * Exit status: 0 after a signal-initiated stop, 1 on a start-up error or a crashed child, 2 on
  * bad usage.
  */
@@ -100,7 +101,7 @@ main(int argc, char **argv)
 	static char body[BODY_BYTES];
 	pid_t kids[MAX_PROCS];
 	struct sigaction sa;
-	struct stat st;
+	struct stat st, own;
 	size_t body_len;
 	int n = 1, fd, i, alive, status, rc = 0;
 
@@ -128,6 +129,10 @@ main(int argc, char **argv)
 	fd = FCGX_OpenSocket(argv[1], 1024);
 	if (fd < 0) {
 		fprintf(stderr, "trivial_fcgi: cannot listen on %s\n", argv[1]);
+		return 1;
+	}
+	if (lstat(argv[1], &own) != 0) {
+		fprintf(stderr, "trivial_fcgi: %s vanished after bind\n", argv[1]);
 		return 1;
 	}
 
@@ -185,6 +190,8 @@ main(int argc, char **argv)
 		}
 	}
 	close(fd);
-	unlink(argv[1]);
+	/* Remove the socket only if it is still ours (another server may have replaced it). */
+	if (lstat(argv[1], &st) == 0 && st.st_ino == own.st_ino && st.st_dev == own.st_dev)
+		unlink(argv[1]);
 	return rc;
 }

@@ -78,7 +78,7 @@ test_boundary(void)
 	    "---------------------------9051914041544843365972754266");
 	T_OK(bnd("multipart/form-data; boundary=\"q\\\"x\"", &rc) == NULL, "'\"' is no bchar");
 	T_STREQ(bnd("multipart/form-data; boundary='()+_,-./:=?", &rc), "'()+_,-./:=?");
-	char seventy[100] = "multipart/form-data; boundary=";
+	char seventy[128] = "multipart/form-data; boundary=";
 	memset(seventy + strlen(seventy), 'b', 70);
 	const char *b = bnd(seventy, &rc);
 	T_OK(rc == 0 && b != NULL && strlen(b) == 70, "70-char boundary");

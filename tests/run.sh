@@ -37,6 +37,7 @@ run_suite() {
 	TOTAL_PASS=$((TOTAL_PASS + p))
 	TOTAL_FAIL=$((TOTAL_FAIL + f))
 	printf '  %-46s %5d passed, %3d failed  (%ds)\n' "$label" "$p" "$f" $((SECONDS - start))
+	grep -aE '^(REPORT|mustache-spec) ' "$log" | sed 's/^/      /' || true
 	if [ "$f" -ne 0 ]; then
 		FAILED_SUITES+=("$label")
 		echo "  ---- $log (last 25 lines) ----"
@@ -112,6 +113,11 @@ asan_part() {
 
 trap 'ops/dev/stack.sh stop >/dev/null 2>&1 || true' EXIT
 ops/dev/stack.sh stop >/dev/null 2>&1 || true
+if [ "${1:-all}" = all ]; then
+	# every full run starts from nothing: a fresh database, keys and certificates
+	rm -rf "$ECC_VAR"
+	mkdir -p "$RESULTS"
+fi
 case "${1:-all}" in
 quick)
 	static_suites

@@ -387,7 +387,7 @@ reconcile(const char *dir, struct mfile *f, size_t nf, struct applied *ap, size_
 			rc = -ERR_CONFLICT;
 		} else if (strcmp(m->sum, ap[i].checksum) != 0) {
 			buf_printf(report, "%s/%s: CHANGED since it was applied %s UTC "
-				   "(sha256 then %.12s…, now %.12s…); add a new migration instead of "
+				   "(sha256 then %.12s..., now %.12s...); add a new migration instead of "
 				   "editing an applied one\n", dir, m->fname, ap[i].at, ap[i].checksum,
 				   m->sum);
 			m->applied = true;
@@ -423,11 +423,13 @@ apply_one(struct db *db, struct arena *a, const char *dir, struct mfile *m,
 		if ((rc = db_exec_trusted(db, st[i].sql, st[i].len)) == 0)
 			continue;
 		char head[80];
-		size_t hl = strcspn(st[i].sql, "\n");
+		size_t hl = 0;
+		while (hl < st[i].len && st[i].sql[hl] != '\n')
+			hl++;
 		snprintf(head, sizeof head, "%.*s", (int)(hl < 70 ? hl : 70), st[i].sql);
 		buf_printf(report, "%s/%s: statement %zu of %zu (line %d: %s%s) failed: %s; "
 			   "the version was not recorded", dir, m->fname, i + 1, ns, st[i].line,
-			   head, hl > 70 ? "…" : "", db_last_error(db));
+			   head, hl > 70 ? "..." : "", db_last_error(db));
 		if (i > 0)
 			buf_printf(report, "; statement%s 1-%zu ran: DDL among them, and data changes "
 				   "made before a DDL statement, stay applied (MariaDB DDL is not "

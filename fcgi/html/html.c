@@ -1,4 +1,4 @@
-/* html.c: context escapers for HTML text, attributes, URL arguments and script JSON; safe-HTML builders. */
+/* html.c: context escapers (HTML text and attributes, URL arguments, script JSON), safe links. */
 #include "html.h"
 
 #include <stdint.h>

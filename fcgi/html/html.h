@@ -1,4 +1,4 @@
-/* html.h: context escapers for HTML text, attributes, URL arguments and script JSON; safe-HTML builders. */
+/* html.h: context escapers (HTML text and attributes, URL arguments, script JSON), safe links. */
 #ifndef ECC_HTML_H
 #define ECC_HTML_H
 

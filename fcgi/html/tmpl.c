@@ -1,4 +1,4 @@
-/* tmpl.c: the Mustache compiler: tokens, pairing, standalone lines and block indentation, node tree. */
+/* tmpl.c: the Mustache compiler: tokens, tag pairing, node tree; error messages. */
 #include "tmpl_impl.h"
 
 #include <stdarg.h>
@@ -14,52 +14,13 @@
  *  1. tokenize: text and tags, following {{=x y=}} delimiter changes;
  *  2. pair: match every section/inverted/parent/block tag with its closing
  *     tag (errors: unclosed, unmatched, too deep);
- *  3. standalone: a tag alone on its line (only blanks around it) drops the
- *     line's blanks and line end. Parents count as a pair (start tag first on
- *     its line, end tag last on its line). Inside a parent only blocks
- *     matter, so an argument block's start tag needs only a clear right side
- *     and its end tag only a clear left side. Interpolations never are.
- *  4. indentation: a block whose start tag ends its line has an intrinsic
- *     indentation (the blanks starting the next line); it is removed from
- *     every line of the block's content and given back when rendering (for
- *     an override: the indentation of the block it replaces). Standalone
- *     partials and parents record the blanks before them as indentation.
+ *  3. standalone lines and 4. indentation: see tmpl_ws.c;
  *  5. tree: text between tags becomes text nodes (comments and delimiter
- *     tags vanish); a parent keeps only its argument blocks.
+ *     tags vanish); a parent keeps only its argument blocks; names are split
+ *     into segments.
  */
 
-enum tok_kind { T_TEXT, T_VAR, T_RAW, T_SEC, T_INV, T_CLOSE, T_COMMENT, T_PARTIAL, T_PARENT,
-	T_BLOCK, T_DELIM };
-
 #define DELIM_MAX 16
-
-struct tok {
-	enum tok_kind kind;
-	bool sa;           /* standalone (block: its start tag) */
-	bool inpar;        /* directly inside a parent pair */
-	unsigned line;
-	size_t s, e;       /* the whole token in src */
-	size_t ns, ne;     /* tag: trimmed content (name) */
-	size_t ts, te;     /* text: bytes kept after trimming standalone lines */
-	size_t ls;         /* tag: start of the blanks before it on its line */
-	size_t after;      /* tag with clear right side: start of the next line */
-	size_t match;      /* opening <-> closing tag */
-	size_t ind_s, ind_e;   /* partial/parent: indentation; block: intrinsic */
-	size_t site_s, site_e; /* block: indentation for an override */
-	const char *out;   /* text: final bytes (after indentation stripping) */
-	size_t nout;
-};
-
-struct cc {
-	struct arena *dst, *tmp;
-	const char *name, *src;
-	size_t len;
-	struct buf *err;
-	struct tok *t;
-	size_t n, cap;
-	struct tmpl_node **refs;
-	size_t nrefs, refcap;
-};
 
 /* ---------------------------------------------------------------- messages */
 
@@ -98,7 +59,7 @@ tmpl_quote(struct buf *b, const char *s, size_t n)
 
 /* fail: report at token t (quoting its name when q) and give -ERR_INVALID. */
 static int
-fail(struct cc *c, unsigned line, const char *msg, const char *q, size_t nq)
+fail(struct tmpl_cc *c, unsigned line, const char *msg, const char *q, size_t nq)
 {
 	tmpl_errf(c->err, c->name, line, "%s", msg);
 	if (q != NULL)
@@ -109,26 +70,20 @@ fail(struct cc *c, unsigned line, const char *msg, const char *q, size_t nq)
 /* ---------------------------------------------------------------- 1. tokens */
 
 static bool
-blank(char ch)
-{
-	return ch == ' ' || ch == '\t';
-}
-
-static bool
 space(char ch)
 {
 	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
 }
 
-static struct tok *
-push_tok(struct cc *c, enum tok_kind k, size_t s, size_t e, unsigned line)
+static struct tmpl_tok *
+push_tok(struct tmpl_cc *c, enum tmpl_tok_kind k, size_t s, size_t e, unsigned line)
 {
 	if (c->n == c->cap) {
 		size_t ncap = c->cap ? c->cap * 2 : 64;
 		c->t = arena_realloc(c->tmp, c->t, c->cap * sizeof *c->t, ncap * sizeof *c->t);
 		c->cap = ncap;
 	}
-	struct tok *t = &c->t[c->n++];
+	struct tmpl_tok *t = &c->t[c->n++];
 	memset(t, 0, sizeof *t);
 	t->kind = k;
 	t->s = s;
@@ -170,7 +125,7 @@ set_delims(const char *p, size_t n, char *od, size_t *no, char *cd, size_t *nc)
 }
 
 static int
-tokenize(struct cc *c)
+tokenize(struct tmpl_cc *c)
 {
 	const char *src = c->src;
 	size_t len = c->len, pos = 0, counted = 0;
@@ -190,7 +145,7 @@ tokenize(struct cc *c)
 		for (; counted < os; counted++)
 			line += src[counted] == '\n';
 		size_t p = os + no;
-		enum tok_kind k = T_VAR;
+		enum tmpl_tok_kind k = T_VAR;
 		char sig = p < len ? src[p] : '\0';
 		size_t ne;
 		switch (sig) {
@@ -220,7 +175,7 @@ tokenize(struct cc *c)
 		if (cl == NULL)
 			return fail(c, line, "unclosed tag ", od, no);
 		size_t cs = (size_t)(cl - src);
-		struct tok *t = push_tok(c, k, os, cs + ne, line);
+		struct tmpl_tok *t = push_tok(c, k, os, cs + ne, line);
 		t->ns = p;
 		t->ne = cs;
 		while (t->ns < t->ne && space(src[t->ns]))
@@ -244,7 +199,7 @@ tokenize(struct cc *c)
 /* ---------------------------------------------------------------- 2. pairs */
 
 static const char *
-open_what(enum tok_kind k)
+open_what(enum tmpl_tok_kind k)
 {
 	switch (k) {
 	case T_SEC: return "section";
@@ -255,13 +210,13 @@ open_what(enum tok_kind k)
 }
 
 static int
-pair(struct cc *c)
+pair(struct tmpl_cc *c)
 {
 	size_t stack[TMPL_MAX_NEST];
 	size_t depth = 0;
 	const char *src = c->src;
 	for (size_t i = 0; i < c->n; i++) {
-		struct tok *t = &c->t[i];
+		struct tmpl_tok *t = &c->t[i];
 		t->inpar = depth > 0 && c->t[stack[depth - 1]].kind == T_PARENT;
 		switch (t->kind) {
 		case T_SEC:
@@ -277,7 +232,7 @@ pair(struct cc *c)
 			if (depth == 0)
 				return fail(c, t->line, "closing tag without an open section: ",
 				    src + t->ns, t->ne - t->ns);
-			struct tok *o = &c->t[stack[--depth]];
+			struct tmpl_tok *o = &c->t[stack[--depth]];
 			if (o->ne - o->ns != t->ne - t->ns ||
 			    memcmp(src + o->ns, src + t->ns, t->ne - t->ns) != 0) {
 				tmpl_errf(c->err, c->name, t->line, "closing tag ");
@@ -299,7 +254,7 @@ pair(struct cc *c)
 		}
 	}
 	if (depth > 0) {
-		struct tok *o = &c->t[stack[depth - 1]];
+		struct tmpl_tok *o = &c->t[stack[depth - 1]];
 		tmpl_errf(c->err, c->name, o->line, "unclosed %s ", open_what(o->kind));
 		tmpl_quote(c->err, src + o->ns, o->ne - o->ns);
 		return -ERR_INVALID;
@@ -307,229 +262,10 @@ pair(struct cc *c)
 	return 0;
 }
 
-/* ---------------------------------------------------------------- 3. standalone */
-
-/* left_clear: only blanks between the line start and pos; *ls = their start. */
-static bool
-left_clear(const char *src, size_t pos, size_t *ls)
-{
-	size_t i = pos;
-	while (i > 0 && blank(src[i - 1]))
-		i--;
-	*ls = i;
-	return i == 0 || src[i - 1] == '\n';
-}
-
-/* right_clear: only blanks between pos and the line end (or the end of the
- * source); *after = start of the next line. */
-static bool
-right_clear(const char *src, size_t len, size_t pos, size_t *after)
-{
-	size_t i = pos;
-	while (i < len && blank(src[i]))
-		i++;
-	if (i == len) {
-		*after = i;
-		return true;
-	}
-	if (src[i] == '\n' || (src[i] == '\r' && i + 1 < len && src[i + 1] == '\n')) {
-		*after = i + (src[i] == '\r' ? 2 : 1);
-		return true;
-	}
-	return false;
-}
-
-/* trim_before / trim_after: drop the blanks before tag i, or the rest of
- * its line after tag i, from the neighbouring text token. */
-static void
-trim_before(struct cc *c, size_t i)
-{
-	if (i > 0 && c->t[i - 1].kind == T_TEXT) {
-		struct tok *x = &c->t[i - 1];
-		if (c->t[i].ls < x->te)
-			x->te = c->t[i].ls > x->ts ? c->t[i].ls : x->ts;
-	}
-}
-
-static void
-trim_after(struct cc *c, size_t i)
-{
-	if (i + 1 < c->n && c->t[i + 1].kind == T_TEXT) {
-		struct tok *x = &c->t[i + 1];
-		if (c->t[i].after > x->ts)
-			x->ts = c->t[i].after < x->te ? c->t[i].after : x->te;
-	}
-}
-
-static void
-standalone(struct cc *c)
-{
-	for (size_t i = 0; i < c->n; i++) {
-		struct tok *t = &c->t[i];
-		if (t->kind == T_TEXT || t->kind == T_VAR || t->kind == T_RAW)
-			continue;
-		bool lc = left_clear(c->src, t->s, &t->ls);
-		bool rc = right_clear(c->src, c->len, t->e, &t->after);
-		switch (t->kind) {
-		case T_BLOCK:
-			if (t->inpar ? rc : lc && rc) {
-				t->sa = true;
-				if (!t->inpar)
-					trim_before(c, i);
-				trim_after(c, i);
-			}
-			break;
-		case T_PARENT: {
-			struct tok *e = &c->t[t->match];
-			if (t->inpar || !lc || !right_clear(c->src, c->len, e->e, &e->after))
-				break;
-			t->sa = e->sa = true;
-			trim_before(c, i);
-			trim_after(c, t->match);
-			break;
-		}
-		case T_CLOSE: {
-			struct tok *o = &c->t[t->match];
-			if (o->kind == T_PARENT)
-				break;
-			if (o->kind == T_BLOCK && o->inpar) {
-				if (lc) {
-					t->sa = true;
-					trim_before(c, i);
-				}
-			} else if (!t->inpar && lc && rc) {
-				t->sa = true;
-				trim_before(c, i);
-				trim_after(c, i);
-			}
-			break;
-		}
-		default:
-			if (!t->inpar && lc && rc) {
-				t->sa = true;
-				trim_before(c, i);
-				trim_after(c, i);
-			}
-			break;
-		}
-	}
-}
-
-/* ---------------------------------------------------------------- 4. indentation */
-
-struct level {
-	size_t s, e; /* intrinsic indentation of an open block, in src */
-};
-
-/* skip_levels: from p (a line start, limit lim), skip each open block's
- * intrinsic indentation in turn, outermost first, stopping at the first
- * that does not match. Returns the new position. */
-static size_t
-skip_levels(const char *src, size_t p, size_t lim, const struct level *lv, size_t nlv)
-{
-	for (size_t k = 0; k < nlv; k++) {
-		size_t n = lv[k].e - lv[k].s;
-		if (n == 0)
-			continue;
-		if (lim - p < n || memcmp(src + p, src + lv[k].s, n) != 0)
-			break;
-		p += n;
-	}
-	return p;
-}
-
-/* strip_text: the kept bytes of text token x with the open blocks'
- * indentation removed from the start of each line. */
-static void
-strip_text(struct cc *c, struct tok *x, const struct level *lv, size_t nlv)
-{
-	const char *src = c->src;
-	bool any = false;
-	for (size_t k = 0; k < nlv; k++)
-		any |= lv[k].e > lv[k].s;
-	if (!any || x->ts == x->te) {
-		x->out = src + x->ts;
-		x->nout = x->te - x->ts;
-		return;
-	}
-	struct buf b;
-	buf_init(&b, c->tmp, x->te - x->ts + 1);
-	size_t p = x->ts;
-	bool bol = p == 0 || src[p - 1] == '\n';
-	while (p < x->te) {
-		if (bol)
-			p = skip_levels(src, p, x->te, lv, nlv);
-		const char *nl = memchr(src + p, '\n', x->te - p);
-		size_t q = nl != NULL ? (size_t)(nl - src) + 1 : x->te;
-		buf_append(&b, src + p, q - p);
-		p = q;
-		bol = true;
-	}
-	x->out = b.data;
-	x->nout = b.len;
-}
-
-/* blanks_end: end of the run of blanks starting at p. */
-static size_t
-blanks_end(const char *src, size_t len, size_t p)
-{
-	while (p < len && blank(src[p]))
-		p++;
-	return p;
-}
-
-static void
-indentation(struct cc *c)
-{
-	struct level lv[TMPL_MAX_NEST];
-	size_t nlv = 0;
-	const char *src = c->src;
-	for (size_t i = 0; i < c->n; i++) {
-		struct tok *t = &c->t[i];
-		switch (t->kind) {
-		case T_TEXT:
-			strip_text(c, t, lv, nlv);
-			break;
-		case T_PARTIAL:
-		case T_PARENT:
-			if (t->sa) {
-				t->ind_s = skip_levels(src, t->ls, t->s, lv, nlv);
-				t->ind_e = t->s;
-			}
-			break;
-		case T_BLOCK: {
-			const struct tok *e = &c->t[t->match];
-			size_t ls;
-			if (t->sa) {
-				size_t w = blanks_end(src, c->len, t->after);
-				t->ind_s = skip_levels(src, t->after, w, lv, nlv);
-				t->ind_e = w;
-				t->site_s = t->ind_s;
-				t->site_e = t->ind_e;
-			} else if (!t->inpar && left_clear(src, t->s, &ls) &&
-			    right_clear(src, c->len, e->e, &(size_t){ 0 })) {
-				t->site_s = skip_levels(src, ls, t->s, lv, nlv);
-				t->site_e = t->s;
-			}
-			lv[nlv].s = t->ind_s;
-			lv[nlv].e = t->ind_e;
-			nlv++;
-			break;
-		}
-		case T_CLOSE:
-			if (c->t[t->match].kind == T_BLOCK && nlv > 0)
-				nlv--;
-			break;
-		default:
-			break;
-		}
-	}
-}
-
 /* ---------------------------------------------------------------- 5. tree */
 
 static int
-parse_name(struct cc *c, const struct tok *t, struct tmpl_name *nm)
+parse_name(struct tmpl_cc *c, const struct tmpl_tok *t, struct tmpl_name *nm)
 {
 	const char *s = c->src + t->ns;
 	size_t n = t->ne - t->ns;
@@ -568,7 +304,7 @@ struct nodes {
 };
 
 static struct tmpl_node *
-add_node(struct cc *c, struct nodes *ns, enum tmpl_kind k, unsigned line)
+add_node(struct tmpl_cc *c, struct nodes *ns, enum tmpl_kind k, unsigned line)
 {
 	if (ns->n == ns->cap) {
 		size_t ncap = ns->cap ? ns->cap * 2 : 8;
@@ -584,7 +320,7 @@ add_node(struct cc *c, struct nodes *ns, enum tmpl_kind k, unsigned line)
 }
 
 static void
-flush_text(struct cc *c, struct nodes *ns)
+flush_text(struct tmpl_cc *c, struct nodes *ns)
 {
 	if (ns->text.len == 0)
 		return;
@@ -594,13 +330,13 @@ flush_text(struct cc *c, struct nodes *ns)
 	buf_clear(&ns->text);
 }
 
-static int build(struct cc *c, size_t from, size_t to, bool parent_level,
+static int build(struct tmpl_cc *c, size_t from, size_t to, bool parent_level,
     struct tmpl_node **out, size_t *nout);
 
 static int
-build_tag(struct cc *c, struct nodes *ns, size_t *ip)
+build_tag(struct tmpl_cc *c, struct nodes *ns, size_t *ip)
 {
-	const struct tok *t = &c->t[*ip];
+	const struct tmpl_tok *t = &c->t[*ip];
 	struct tmpl_node *x;
 	int rc = 0;
 	enum tmpl_kind k;
@@ -646,14 +382,14 @@ build_tag(struct cc *c, struct nodes *ns, size_t *ip)
 }
 
 static int
-build(struct cc *c, size_t from, size_t to, bool parent_level, struct tmpl_node **out,
+build(struct tmpl_cc *c, size_t from, size_t to, bool parent_level, struct tmpl_node **out,
     size_t *nout)
 {
 	struct nodes ns;
 	memset(&ns, 0, sizeof ns);
 	buf_init(&ns.text, c->tmp, 64);
 	for (size_t i = from; i < to; i++) {
-		const struct tok *t = &c->t[i];
+		const struct tmpl_tok *t = &c->t[i];
 		if (parent_level) {
 			/* inside a parent only argument blocks count */
 			if (t->kind == T_BLOCK) {
@@ -688,7 +424,7 @@ build(struct cc *c, size_t from, size_t to, bool parent_level, struct tmpl_node 
 
 /* collect: remember every partial and parent node for tmpl_set_link. */
 static void
-collect(struct cc *c, struct tmpl_node *v, size_t n)
+collect(struct tmpl_cc *c, struct tmpl_node *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].kind == TK_PARTIAL || v[i].kind == TK_PARENT) {
@@ -708,7 +444,7 @@ int
 tmpl_compile(struct arena *dst, const char *name, const char *src, size_t len,
     struct tmpl **out, struct buf *err)
 {
-	struct cc c;
+	struct tmpl_cc c;
 	memset(&c, 0, sizeof c);
 	c.dst = dst;
 	c.tmp = arena_new(0);
@@ -720,8 +456,7 @@ tmpl_compile(struct arena *dst, const char *name, const char *src, size_t len,
 	if (rc == 0)
 		rc = pair(&c);
 	if (rc == 0) {
-		standalone(&c);
-		indentation(&c);
+		tmpl_ws_apply(&c);
 		struct tmpl *t = arena_calloc(dst, 1, sizeof *t);
 		t->name = name;
 		rc = build(&c, 0, c.n, false, &t->kids, &t->nkids);

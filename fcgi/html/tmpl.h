@@ -1,4 +1,4 @@
-/* tmpl.h: Mustache templates compiled once into a named set, rendered against a view with auto-escaping. */
+/* tmpl.h: Mustache templates compiled once into a named set, rendered with auto-escaping. */
 #ifndef ECC_TMPL_H
 #define ECC_TMPL_H
 

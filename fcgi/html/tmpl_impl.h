@@ -1,4 +1,4 @@
-/* tmpl_impl.h: internals shared by the template compiler (tmpl.c), set (tmpl_set.c) and renderer (tmpl_render.c). */
+/* tmpl_impl.h: internals shared by the template compiler, set and renderer (not a public API). */
 #ifndef ECC_TMPL_IMPL_H
 #define ECC_TMPL_IMPL_H
 
@@ -96,5 +96,49 @@ void tmpl_errf(struct buf *err, const char *tname, unsigned line, const char *fm
 /* tmpl_quote: append s[0..n) to b in double quotes for a message, at most
  * 60 bytes, control bytes and quotes replaced by '?'. */
 void tmpl_quote(struct buf *b, const char *s, size_t n);
+
+/* ------------------------------------------------------------ compiler only */
+
+/* Token kinds of the compiler's flat token list (tmpl.c, tmpl_ws.c). */
+enum tmpl_tok_kind { T_TEXT, T_VAR, T_RAW, T_SEC, T_INV, T_CLOSE, T_COMMENT, T_PARTIAL, T_PARENT,
+	T_BLOCK, T_DELIM };
+
+/* One token; offsets are into the template source. */
+struct tmpl_tok {
+	enum tmpl_tok_kind kind;
+	bool sa;               /* standalone (block: its start tag) */
+	bool inpar;            /* directly inside a parent pair */
+	unsigned line;
+	size_t s, e;           /* the whole token */
+	size_t ns, ne;         /* tag: trimmed content (name) */
+	size_t ts, te;         /* text: bytes kept after trimming standalone lines */
+	size_t ls;             /* tag: start of the blanks before it on its line */
+	size_t after;          /* tag with clear right side: start of the next line */
+	size_t match;          /* opening <-> closing tag */
+	size_t ind_s, ind_e;   /* partial/parent: indentation; block: intrinsic */
+	size_t site_s, site_e; /* block: indentation for an override */
+	const char *out;       /* text: final bytes (after indentation stripping) */
+	size_t nout;
+};
+
+/* The compiler's state for one template. */
+struct tmpl_cc {
+	struct arena *dst, *tmp;   /* tree / scratch */
+	const char *name, *src;
+	size_t len;
+	struct buf *err;
+	struct tmpl_tok *t;
+	size_t n, cap;
+	struct tmpl_node **refs;
+	size_t nrefs, refcap;
+};
+
+/*
+ * tmpl_ws_apply (tmpl_ws.c): the whitespace passes over a tokenized and
+ * paired template: mark standalone tags and trim the text around them, then
+ * compute indentation strings and set every text token's final bytes
+ * (out/nout, in c->tmp). Cannot fail.
+ */
+void tmpl_ws_apply(struct tmpl_cc *c);
 
 #endif

@@ -392,11 +392,12 @@ parse_headers(struct arena *a, const char *s, size_t n,
 			return -ERR_INVALID;
 		}
 		size_t hn = (size_t)(colon - ls);
-		for (size_t k = 0; k < hn; k++) {
-			if (!is_tchar((unsigned char)ls[k])) {
-				*why = "malformed part header name";
-				return -ERR_INVALID;
-			}
+		bool name_ok = hn > 0;
+		for (size_t k = 0; k < hn && name_ok; k++)
+			name_ok = is_tchar((unsigned char)ls[k]);
+		if (!name_ok) {
+			*why = "malformed part header name";
+			return -ERR_INVALID;
 		}
 		const char *v = colon + 1, *ve = ls + llen;
 		while (v < ve && is_ws((unsigned char)*v))

@@ -63,7 +63,7 @@ int multipart_boundary(struct arena *a, const char *content_type,
 /*
  * multipart_parse: parse body (n bytes, which must stay alive and unchanged
  * as long as out is used: parts point into it) as multipart/form-data with
- * the boundary taken from content_type.
+ * the boundary taken from content_type, within the limits lim (not NULL).
  *
  * Syntax accepted (RFC 2046 §5.1.1): anything before the first delimiter is
  * preamble, and anything after the close delimiter is epilogue; both are

@@ -22,11 +22,13 @@
  *
  * out is initialised here (any previous content is forgotten) with the
  * limit URLENC_MAX_PAIRS. Names and values are NUL-terminated copies in a
- * (a value decoded from "%00" contains a NUL byte; value_len counts it).
+ * (a value decoded from "%00" contains a NUL byte; value_len counts it; a
+ * pair without '=' gets a static empty value).
  * Returns 0, or -ERR_TOO_LARGE when there are more than URLENC_MAX_PAIRS
  * pairs (out then holds the first URLENC_MAX_PAIRS; the request should be
- * refused with 413/400, not served with a truncated form). Cost is linear in
- * n; memory used is at most about 2n + 48 bytes per pair.
+ * refused with 413/400, not served with a truncated form). Time and arena
+ * memory are linear in n (about n bytes for clean input; a few times n
+ * when most bytes need U+FFFD).
  */
 int urlenc_parse(struct arena *a, const char *s, size_t n, struct form *out);
 

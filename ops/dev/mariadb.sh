@@ -4,8 +4,8 @@
 # Usage: ops/dev/mariadb.sh init|start|stop|status|client [mariadb client args]
 #
 #   init    idempotent: key file and password files if absent, datadir if empty, start, then database
-#           `ecc` and the accounts ecc_app (DML only) and ecc_migrate (all on ecc.*); passwords are
-#           (re)set from $ECC_VAR/secrets/db_{app,migrate}.pw every time.
+#           `ecc` and the accounts ecc_app (DML only) and ecc_migrate (all on ecc.*); every run makes the
+#           passwords equal to $ECC_VAR/secrets/db_{app,migrate}.pw (changing them only when they differ).
 #   start   start the server (no-op when it is running); waits until the socket answers.
 #   stop    clean shutdown (mariadb-admin shutdown), SIGTERM then SIGKILL fallbacks; bounded waits.
 #   status  "running (pid …)" and exit 0, or "stopped" and exit 3.
@@ -287,6 +287,37 @@ sql_pw() { # file: the password, refusing characters that would need quoting in 
 	printf '%s' "$pw"
 }
 
+# root_sql: run SQL from stdin as the MariaDB root account (stdin keeps passwords out of the process list).
+root_sql() {
+	mariadb --defaults-file="$CNF" --connect-timeout=5 --batch --skip-column-names
+}
+
+# account_sql user password privileges: the statements that bring the account to the wanted state, and
+# nothing when it is there already. Writing the mysql.* tables only when something changes matters for
+# encryption at rest: MariaDB 10.11 writes the unused tail of encrypted Aria index pages (the mysql.*
+# privilege tables are Aria) from an uninitialised buffer, which can hold fragments of recently handled
+# rows, whenever those pages are flushed. So init changes them only when needed, and flushes them at once.
+account_sql() {
+	local user=$1 pw=$2 privs=$3 have grants want
+	have=$(root_sql <<EOF
+SELECT CONCAT(IFNULL(JSON_VALUE(Priv, '\$.plugin'), '-'), ' ',
+	IFNULL(JSON_VALUE(Priv, '\$.authentication_string') = PASSWORD('$pw'), 0))
+FROM mysql.global_priv WHERE User = '$user' AND Host = 'localhost';
+EOF
+	)
+	if [ -z "$have" ]; then
+		echo "CREATE USER '$user'@'localhost' IDENTIFIED BY '$pw';"
+	elif [ "$have" != "mysql_native_password 1" ]; then
+		echo "ALTER USER '$user'@'localhost' IDENTIFIED BY '$pw';"
+	fi
+	grants=$(echo "SHOW GRANTS FOR '$user'@'localhost';" | root_sql 2>/dev/null | grep -v '^GRANT USAGE ON \*\.\* TO' || true)
+	want="GRANT $privs ON \`$DBNAME\`.* TO \`$user\`@\`localhost\`"
+	if [ "$grants" != "$want" ]; then
+		echo "REVOKE ALL PRIVILEGES, GRANT OPTION FROM '$user'@'localhost';"
+		echo "GRANT $privs ON \`$DBNAME\`.* TO '$user'@'localhost';"
+	fi
+}
+
 cmd_init() {
 	need_root
 	mkdir -p "$ECC_VAR" "$SECRETS"
@@ -295,27 +326,30 @@ cmd_init() {
 	make_secret "$APP_PW"
 	make_secret "$MIG_PW"
 	cmd_start
-	local app mig
+	local app mig root changes
 	app=$(sql_pw "$APP_PW")
 	mig=$(sql_pw "$MIG_PW")
-	# SQL goes through stdin so that passwords never appear in a process list.
-	mariadb --defaults-file="$CNF" --connect-timeout=5 --batch <<EOF || die "account setup failed (see above)"
+	changes=$(account_sql "$APP_USER" "$app" "SELECT, INSERT, UPDATE, DELETE" &&
+		account_sql "$MIG_USER" "$mig" "ALL PRIVILEGES") || die "cannot read the accounts"
+	root=$(echo "SELECT CONCAT(JSON_VALUE(Priv, '\$.plugin'), ' ', IFNULL(JSON_VALUE(Priv, '\$.auth_or'), '-'))
+		FROM mysql.global_priv WHERE User = 'root' AND Host = 'localhost';" | root_sql) || die "cannot read the root account"
+	if [ "$root" != "unix_socket -" ]; then
+		changes+=$'\n'"ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket;"
+	fi
+	# DROP … IF EXISTS and a DELETE that matches nothing write nothing.
+	root_sql <<EOF || die "account setup failed (see above)"
 CREATE DATABASE IF NOT EXISTS \`$DBNAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
 ALTER DATABASE \`$DBNAME\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
-CREATE USER IF NOT EXISTS '$APP_USER'@'localhost' IDENTIFIED BY '$app';
-ALTER USER '$APP_USER'@'localhost' IDENTIFIED BY '$app';
-REVOKE ALL PRIVILEGES, GRANT OPTION FROM '$APP_USER'@'localhost';
-GRANT SELECT, INSERT, UPDATE, DELETE ON \`$DBNAME\`.* TO '$APP_USER'@'localhost';
-CREATE USER IF NOT EXISTS '$MIG_USER'@'localhost' IDENTIFIED BY '$mig';
-ALTER USER '$MIG_USER'@'localhost' IDENTIFIED BY '$mig';
-REVOKE ALL PRIVILEGES, GRANT OPTION FROM '$MIG_USER'@'localhost';
-GRANT ALL PRIVILEGES ON \`$DBNAME\`.* TO '$MIG_USER'@'localhost';
-ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket;
+$changes
 DROP USER IF EXISTS 'mysql'@'localhost', ''@'localhost', ''@'$(hostname)', 'root'@'127.0.0.1', 'root'@'::1', 'root'@'$(hostname)';
 DROP DATABASE IF EXISTS test;
 DELETE FROM mysql.proxies_priv WHERE Host <> 'localhost' OR User <> 'root';
 FLUSH PRIVILEGES;
+FLUSH TABLES;
 EOF
+	if [ -n "$(tr -d '[:space:]' <<<"$changes")" ]; then
+		say "accounts updated: $(grep -oE "'[a-z_]+'@" <<<"$changes" | tr -d "'@" | sort -u | tr '\n' ' ' | sed 's/ $//')"
+	fi
 	say "database $DBNAME ready: $APP_USER (SELECT, INSERT, UPDATE, DELETE), $MIG_USER (ALL on $DBNAME.*)"
 }
 

@@ -1,13 +1,14 @@
 #!/bin/bash
 # nginx.sh: renders, checks, starts, reloads and stops the stack's own nginx (never /etc/nginx's).
 #
-# Usage: ops/dev/nginx.sh config|test|start|stop|reload|status
+# Usage: ops/dev/nginx.sh config|test|start|stop|reload|reopen|status
 #   config  render nginx/*.in and nginx/snippets/* into $ECC_VAR/nginx/, tls.sh ensure, nginx -t
 #   test    nginx -t on the rendered configuration (renders it first if absent)
 #   start   config, then start nginx (TZ=Asia/Tokyo) and wait until it listens;
 #           if our nginx already runs, reload it instead
 #   stop    nginx -s quit, wait for the master to exit (bounded), then TERM, then KILL; no process left
 #   reload  config, then nginx -s reload (start when not running)
+#   reopen  reopen the log files (after log rotation moved them)
 #   status  exit 0 when our nginx runs
 # Ports, paths and pool sizes come from ops/dev/env.sh. Optional overrides:
 #   ECC_AUTH_RATE (default 10r/m) and ECC_AUTH_BURST (default 10): limit_req on authentication URLs
@@ -86,8 +87,10 @@ do_config() {
 	esac
 
 	mkdir -p "$NGINX_DIR/logs" "$NGINX_DIR/tmp" "$NGINX_DIR/conf/snippets"
-	chmod 0755 "$ECC_VAR" "$NGINX_DIR" "$NGINX_DIR/tmp" "$NGINX_DIR/conf" "$NGINX_DIR/conf/snippets"
-	chmod 0750 "$NGINX_DIR/logs"
+	# nginx workers ($ECC_NGINX_USER) traverse $ECC_VAR (to run/ and nginx/tmp/) and reopen the
+	# logs themselves on USR1 (log rotation): search permission on the way, logs/ 0755.
+	chmod a+x "$ECC_VAR"
+	chmod 0755 "$NGINX_DIR" "$NGINX_DIR/logs" "$NGINX_DIR/tmp" "$NGINX_DIR/conf" "$NGINX_DIR/conf/snippets"
 	WORK=$(mktemp -d "$NGINX_DIR/.render.XXXXXX")
 	trap 'rm -rf "$WORK"' EXIT
 
@@ -216,7 +219,7 @@ do_stop() {
 		return 0
 	fi
 	kids=$(pgrep -P "$pid" || true)
-	"$NGINX" -q -p "$NGINX_DIR/" -c "$CONF" -s quit 2>/dev/null || kill -QUIT "$pid" 2>/dev/null || true
+	TZ=Asia/Tokyo "$NGINX" -q -p "$NGINX_DIR/" -c "$CONF" -s quit 2>/dev/null || kill -QUIT "$pid" 2>/dev/null || true
 	if ! wait_gone "$pid" 100; then
 		say "master $pid still running after 10 s of graceful quit; sending TERM" >&2
 		kill -TERM "$pid" 2>/dev/null || true
@@ -257,8 +260,13 @@ test)
 start) do_start ;;
 stop) do_stop ;;
 reload) do_reload ;;
+reopen)
+	pid=$(our_pid) || die "not running"
+	kill -USR1 "$pid"
+	say "logs reopened (pid $pid)"
+	;;
 status)
 	if pid=$(our_pid); then say "running (pid $pid)"; else say "not running"; exit 1; fi
 	;;
-*) echo "usage: $0 config|test|start|stop|reload|status" >&2; exit 2 ;;
+*) echo "usage: $0 config|test|start|stop|reload|reopen|status" >&2; exit 2 ;;
 esac

@@ -177,7 +177,7 @@ errors_total=$(($(wrk_field "$WORK/home.wrk" errors) + $(wrk_field "$WORK/health
 		if [ "$a" = "?" ]; then
 			echo "| $p | ${RSS0[$p]} | (exited) | - |"
 		else
-			echo "| $p | ${RSS0[$p]} | $a | $(awk -v a="$a" -v b="${RSS0[$p]}" 'BEGIN { d = a - b; printf "%s%d", d > 0 ? "+" : "", d }') |"
+			echo "| $p | ${RSS0[$p]} | $a | $(awk -v a="$a" -v b="${RSS0[$p]}" 'BEGIN { d = a - b; printf "%s%d", (d > 0 ? "+" : ""), d }') |"
 		fi
 	done
 	now=$(workers | tr '\n' ' ')

@@ -14,12 +14,14 @@
  */
 #include <errno.h>
 #include <fcgiapp.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +33,7 @@ static volatile sig_atomic_t stop_requested;
 static void on_stop(int sig);
 static int parse_count(const char *s, int *out);
 static size_t build_body(char *out, size_t cap);
+static int parent_dir_ok(const char *path);
 static void serve(int listen_fd, const char *body, size_t body_len);
 
 static void
@@ -52,6 +55,24 @@ parse_count(const char *s, int *out)
 		return -1;
 	*out = (int)v;
 	return 0;
+}
+
+/* 0 when the directory that will hold the socket exists and is writable. */
+static int
+parent_dir_ok(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n;
+
+	if (slash == NULL)
+		return access(".", W_OK | X_OK);
+	n = slash == path ? 1 : (size_t)(slash - path);
+	if (n >= sizeof dir)
+		return -1;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return access(dir, W_OK | X_OK);
 }
 
 /* A small valid HTML page padded with a comment to exactly BODY_BYTES bytes. */
@@ -121,6 +142,16 @@ main(int argc, char **argv)
 			return 1;
 		}
 		unlink(argv[1]);
+	}
+	/* FCGX_OpenSocket exit()s on a bind failure; catch the usual causes with a clear message. */
+	if (strlen(argv[1]) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		fprintf(stderr, "trivial_fcgi: socket path too long: %s\n", argv[1]);
+		return 1;
+	}
+	if (parent_dir_ok(argv[1]) != 0) {
+		fprintf(stderr, "trivial_fcgi: the directory of %s does not exist or is not writable\n",
+			argv[1]);
+		return 1;
 	}
 	if (FCGX_Init() != 0) {
 		fputs("trivial_fcgi: FCGX_Init failed\n", stderr);

@@ -7,7 +7,29 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+extern char **environ;
+
 static char dir[] = "/tmp/ecc-test-config-XXXXXX";
+
+/* the stack's ECC_* variables override configuration keys: start clean */
+static void
+clear_ecc_env(void)
+{
+	for (;;) {
+		char **e = environ;
+		while (*e != NULL && strncmp(*e, "ECC_", 4) != 0)
+			e++;
+		if (*e == NULL)
+			return;
+		char name[128];
+		size_t n = strcspn(*e, "=");
+		if (n >= sizeof name)
+			n = sizeof name - 1;
+		memcpy(name, *e, n);
+		name[n] = '\0';
+		unsetenv(name);
+	}
+}
 
 static const char *
 write_file(const char *name, const char *text, mode_t mode)
@@ -24,6 +46,7 @@ write_file(const char *name, const char *text, mode_t mode)
 int
 main(void)
 {
+	clear_ecc_env();
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	struct arena *a = arena_new(0);

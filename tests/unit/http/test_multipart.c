@@ -311,7 +311,7 @@ test_malformed(void)
 	FAILS(RUN("--XyZ" NL "Content Disposition: form-data; name=a" NL NL "1" NL "--XyZ--"),
 	      -ERR_INVALID, "header name");
 	FAILS(RUN("--XyZ" NL ": form-data; name=a" NL NL "1" NL "--XyZ--"),
-	      -ERR_INVALID, "no Content-Disposition");
+	      -ERR_INVALID, "header name");
 	FAILS(RUN("--XyZ" NL "Content-Disposition: form-data; name=\"a" NL NL "1" NL "--XyZ--"),
 	      -ERR_INVALID, "unterminated quoted string");
 	FAILS(RUN("--XyZ" NL "Content-Disposition: form-data; name=\"a" NL
@@ -406,11 +406,11 @@ test_hostile_speed(void)
 	struct res r = run(CT, b.data, b.len, &lim);
 	T_OK(r.rc == 0 && r.mp->count == 1, "lookalike flood: %d %s", r.rc, r.err);
 
-	char ct[128] = "multipart/form-data; boundary=";
+	char ct[128];
 	char bd[71];
 	memset(bd, 'a', 70);
 	bd[70] = '\0';
-	strcat(ct, bd);
+	snprintf(ct, sizeof ct, "multipart/form-data; boundary=%s", bd);
 	buf_init(&b, A, 5 << 20);
 	buf_puts(&b, "--");
 	buf_puts(&b, bd);

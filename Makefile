@@ -34,8 +34,12 @@ else ifeq ($(VARIANT),asan)
   VCFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
              -fno-sanitize-recover=undefined -fPIE -DECC_TEST -DARENA_DEBUG
   VLDFLAGS := -pie -fsanitize=address,undefined
+else ifeq ($(VARIANT),fuzz)
+  # libFuzzer (make fuzz): build with CC=clang
+  VCFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fPIE -DECC_TEST
+  VLDFLAGS := -pie -fsanitize=fuzzer,address,undefined
 else
-  $(error VARIANT must be release, test or asan)
+  $(error VARIANT must be release, test, asan or fuzz)
 endif
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -50,10 +54,11 @@ UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c tests/conformance/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/%.c=$(B)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/tests/replay/%)
+LIBFUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/tests/libfuzzer/%)
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 
-.PHONY: all build tests run stop test test-asan bench fuzz install clean deps check-names
+.PHONY: all build tests run stop test test-asan bench fuzz fuzz-targets install clean deps check-names
 
 all: build
 build: $(BINS)
@@ -79,6 +84,13 @@ $(B)/tests/%: tests/%.c $(B)/libecc.a tests/unit/t.h
 $(B)/tests/replay/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(B)/libecc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $< tests/fuzz/replay_main.c $(B)/libecc.a $(VLDFLAGS) $(LIBS_ALL) -o $@
+
+# The same targets linked with libFuzzer itself (VARIANT=fuzz CC=clang).
+$(B)/tests/libfuzzer/%: tests/fuzz/%.c $(B)/libecc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $< $(B)/libecc.a $(VLDFLAGS) $(LIBS_ALL) -o $@
+
+fuzz-targets: $(LIBFUZZ_BIN)
 
 $(B)/tests/tools/%: tests/tools/%.c $(B)/libecc.a
 	@mkdir -p $(dir $@)

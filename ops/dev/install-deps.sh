@@ -16,7 +16,7 @@ PKGS=(
 	nginx openssl libssl-dev ca-certificates curl
 	libjson-c-dev libcurl4-openssl-dev
 	liboath-dev oathtool libargon2-dev libqrencode-dev
-	tidy python3 python3-aiosmtpd wrk chromium
+	tidy python3 python3-aiosmtpd wrk chromium fonts-ipafont-gothic
 	clang libclang-rt-14-dev sqlmap
 )
 

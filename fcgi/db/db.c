@@ -10,6 +10,7 @@
 #include <mysql.h>
 #include <mysqld_error.h>
 
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "db/db_stmt.h"
@@ -23,6 +24,8 @@
  */
 struct db {
 	MYSQL *my;
+	struct db_stmt_cache cache;  /* statements prepared on my */
+	int64_t last_used_us;         /* monotonic time of the last statement */
 	char *socket, *user, *password, *dbname;
 	unsigned read_timeout, write_timeout;
 	bool ever_connected;
@@ -34,6 +37,7 @@ struct db {
 };
 
 #define DB_CONNECT_TIMEOUT 2
+#define DB_IDLE_CHECK_US (5 * 1000000LL)
 #define DB_SQL_MODE "STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE," \
 		    "NO_ENGINE_SUBSTITUTION,NO_AUTO_CREATE_USER"
 #define DB_INIT_COMMAND "SET time_zone = '+00:00', sql_mode = '" DB_SQL_MODE "', " \
@@ -138,6 +142,7 @@ static void
 close_conn(struct db *db)
 {
 	if (db->my != NULL) {
+		db_stmt_cache_clear(&db->cache);
 		mysql_close(db->my);
 		db->my = NULL;
 	}
@@ -231,12 +236,22 @@ run(struct db *db, struct arena *a, const char *sql, const char *types, size_t n
 			 "connection lost inside a transaction; it was rolled back");
 		return -ERR_UNAVAILABLE;
 	}
+	/* A connection idle for a while may have been closed by the server
+	 * (wait_timeout, restart): check it before trusting a cached statement,
+	 * whose failure after execute could not be retried safely. */
+	int64_t now = clock_mono_us();
+	if (db->my != NULL && !db->in_tx && now - db->last_used_us > DB_IDLE_CHECK_US &&
+	    mysql_ping(db->my) != 0) {
+		log_event(LOG_INFO, "db_idle_connection_lost", LOG_I("errno", mysql_errno(db->my)));
+		close_conn(db);
+	}
+	db->last_used_us = now;
 	for (int attempt = 0;; attempt++) {
 		int rc = db_connect(db);
 		if (rc != 0)
 			return rc;
 		struct db_stmt_info info;
-		rc = db_stmt_run(db->my, a, sql, types, nargs, args, out, &info);
+		rc = db_stmt_run(db->my, &db->cache, a, sql, types, nargs, args, out, &info);
 		if (rc == 0) {
 			db->last_id = info.insert_id;
 			db->affected = info.affected;

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -250,9 +251,55 @@ fetch_rows(MYSQL_STMT *st, struct arena *a, struct db_rows **out, struct db_stmt
 	return 0;
 }
 
+void
+db_stmt_cache_clear(struct db_stmt_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		mysql_stmt_close(c->e[i].st);
+		free(c->e[i].sql);
+	}
+	c->n = 0;
+}
+
+static MYSQL_STMT *
+cache_find(struct db_stmt_cache *c, const char *sql)
+{
+	for (size_t i = 0; c != NULL && i < c->n; i++)
+		if (strcmp(c->e[i].sql, sql) == 0)
+			return c->e[i].st;
+	return NULL;
+}
+
+static bool
+cache_add(struct db_stmt_cache *c, const char *sql, MYSQL_STMT *st)
+{
+	if (c == NULL || c->n == DB_STMT_CACHE_MAX)
+		return false;
+	char *copy = strdup(sql);
+	if (copy == NULL)
+		return false;
+	c->e[c->n].sql = copy;
+	c->e[c->n].st = st;
+	c->n++;
+	return true;
+}
+
+static void
+cache_drop(struct db_stmt_cache *c, MYSQL_STMT *st)
+{
+	for (size_t i = 0; c != NULL && i < c->n; i++) {
+		if (c->e[i].st == st) {
+			free(c->e[i].sql);
+			c->e[i] = c->e[--c->n];
+			return;
+		}
+	}
+}
+
 int
-db_stmt_run(MYSQL *m, struct arena *a, const char *sql, const char *types, size_t nargs,
-	    const struct db_arg *args, struct db_rows **out, struct db_stmt_info *info)
+db_stmt_run(MYSQL *m, struct db_stmt_cache *cache, struct arena *a, const char *sql,
+	    const char *types, size_t nargs, const struct db_arg *args, struct db_rows **out,
+	    struct db_stmt_info *info)
 {
 	memset(info, 0, sizeof *info);
 	info->stage = DB_STAGE_CHECK;
@@ -267,17 +314,21 @@ db_stmt_run(MYSQL *m, struct arena *a, const char *sql, const char *types, size_
 		return rc;
 
 	info->stage = DB_STAGE_PREPARE;
-	MYSQL_STMT *st = mysql_stmt_init(m);
+	MYSQL_STMT *st = cache_find(cache, sql);
+	bool cached = st != NULL;
 	if (st == NULL) {
-		info->errnum = mysql_errno(m) ? mysql_errno(m) : 2008;  /* CR_OUT_OF_MEMORY */
-		snprintf(info->sqlstate, sizeof info->sqlstate, "%s", mysql_sqlstate(m));
-		snprintf(info->msg, sizeof info->msg, "%s", "mysql_stmt_init failed");
-		return -ERR_DB;
-	}
-	if (mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql)) != 0) {
-		set_stmt_err(info, st, DB_STAGE_PREPARE);
-		rc = -ERR_DB;
-		goto out;
+		st = mysql_stmt_init(m);
+		if (st == NULL) {
+			info->errnum = mysql_errno(m) ? mysql_errno(m) : 2008;  /* CR_OUT_OF_MEMORY */
+			snprintf(info->sqlstate, sizeof info->sqlstate, "%s", mysql_sqlstate(m));
+			snprintf(info->msg, sizeof info->msg, "%s", "mysql_stmt_init failed");
+			return -ERR_DB;
+		}
+		if (mysql_stmt_prepare(st, sql, (unsigned long)strlen(sql)) != 0) {
+			set_stmt_err(info, st, DB_STAGE_PREPARE);
+			rc = -ERR_DB;
+			goto out;
+		}
 	}
 	info->has_rows = mysql_stmt_field_count(st) > 0;
 	unsigned long placeholders = mysql_stmt_param_count(st);
@@ -309,6 +360,12 @@ db_stmt_run(MYSQL *m, struct arena *a, const char *sql, const char *types, size_
 	if (info->affected == (uint64_t)-1)
 		info->affected = 0;
 out:
+	if (rc == 0 && (cached || cache_add(cache, sql, st))) {
+		mysql_stmt_free_result(st);  /* keep it prepared for the next call */
+		return 0;
+	}
+	if (cached)
+		cache_drop(cache, st);
 	mysql_stmt_close(st);
 	return rc;
 }

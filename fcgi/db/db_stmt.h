@@ -36,6 +36,25 @@ struct db_stmt_info {
 	uint64_t affected;
 };
 
+/*
+ * Prepared statements are kept per connection, keyed by their SQL text, so a
+ * statement costs one round trip (execute) after its first use instead of
+ * three (prepare, execute, close). The cache belongs to one MYSQL handle and
+ * must be cleared (db_stmt_cache_clear) before that handle is closed.
+ */
+#define DB_STMT_CACHE_MAX 64
+
+struct db_stmt_cache {
+	size_t n;
+	struct {
+		char *sql;        /* malloc'd copy */
+		MYSQL_STMT *st;
+	} e[DB_STMT_CACHE_MAX];
+};
+
+/* db_stmt_cache_clear: close every cached statement and forget them. */
+void db_stmt_cache_clear(struct db_stmt_cache *c);
+
 /* db_stmt_empty: an empty result set in a. Never NULL. */
 struct db_rows *db_stmt_empty(struct arena *a);
 
@@ -43,14 +62,16 @@ struct db_rows *db_stmt_empty(struct arena *a);
  * db_stmt_run: check types against args, prepare sql on m, check the
  * placeholder count, bind, execute and, when out is not NULL, fetch every
  * row into a (*out set only on success; when out is NULL rows are
- * discarded). The statement is closed before returning. Returns 0,
+ * discarded). With a cache (may be NULL) the prepared statement is reused
+ * and kept for next time; a statement that failed is closed and dropped. Returns 0,
  * -ERR_INVALID (a local check failed: info->errnum == 0, reason in
  * info->msg) or -ERR_DB (the server or client library failed: errnum,
  * sqlstate, msg and stage in info; the caller maps it). info is always
  * filled.
  */
-int db_stmt_run(MYSQL *m, struct arena *a, const char *sql, const char *types, size_t nargs,
-		const struct db_arg *args, struct db_rows **out, struct db_stmt_info *info);
+int db_stmt_run(MYSQL *m, struct db_stmt_cache *cache, struct arena *a, const char *sql,
+		const char *types, size_t nargs, const struct db_arg *args, struct db_rows **out,
+		struct db_stmt_info *info);
 
 /*
  * db_stmt_redact: copy MariaDB's error message msg into out (capacity cap,

@@ -8,19 +8,27 @@
 #include "db/dbq_notices.h"
 #include "html/view.h"
 #include "http/req.h"
+#include "pages/notice_cache.h"
 #include "pages/render.h"
 #include "server/app.h"
 
 #define HOME_NOTICES 5
 
 int
-page_home_notices(struct req *r, struct view *root, int limit)
+page_home_notices(struct req *r, struct view *root, int limit, bool cached)
 {
 	struct app *app = (struct app *)r->app;
 	struct arena *a = r->arena;
-	struct notice *ns = NULL;
+	const struct notice *ns = NULL;
+	struct notice *live = NULL;
 	size_t n = 0;
-	int rc = dbq_notices_recent(app->db, a, r->lang, limit, &ns, &n);
+	int rc;
+	if (cached) {
+		rc = notice_cache_get(app->db, a, r->lang, limit, &ns, &n);
+	} else {
+		rc = dbq_notices_recent(app->db, a, r->lang, limit, &live, &n);
+		ns = live;
+	}
 	if (rc == -ERR_UNAVAILABLE)
 		return 503;
 	if (rc != 0)
@@ -46,7 +54,7 @@ int
 page_home(struct req *r)
 {
 	struct view *root = render_root(r);
-	int st = page_home_notices(r, root, HOME_NOTICES);
+	int st = page_home_notices(r, root, HOME_NOTICES, true);
 	if (st != 0)
 		return st;
 	return render_page(r, "home", root, 200);

@@ -15,7 +15,7 @@ int
 page_ops_notices(struct req *r)
 {
 	struct view *root = render_root(r);
-	int st = page_home_notices(r, root, OPS_NOTICES_MAX);
+	int st = page_home_notices(r, root, OPS_NOTICES_MAX, false);
 	if (st != 0)
 		return st;
 	return render_page(r, "ops/notices", root, 200);

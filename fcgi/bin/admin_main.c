@@ -99,13 +99,21 @@ load_secret(struct admin *ad, int which)
 	return 0;
 }
 
-static struct db *
-migrate_db(struct admin *ad)
+/* migrate_db: a connected session as the migration user for a command that
+ * takes no arguments; 0, or the exit status after reporting the problem. */
+static int
+migrate_db(struct admin *ad, int argc, char **argv, struct db **out)
 {
+	int rc = no_args(ad, argc, argv);
+	if (rc != 0 || (rc = load_secret(ad, CONFIG_SECRET_DB_MIGRATE)) != 0)
+		return rc;
 	struct db *db = db_new(ad->app, ad->cfg.db_socket, ad->cfg.db_migrate_user,
 			       ad->cfg.db_migrate_password_secret, ad->cfg.db_name);
 	db_set_timeouts(db, 3600, 3600);  /* DDL on a large table may take long */
-	return db;
+	if (db_connect(db) != 0)
+		return fail(ad, db_last_error(db));
+	*out = db;
+	return 0;
 }
 
 /* Print a migrate report: every line but the last to stdout; on failure the
@@ -132,28 +140,24 @@ finish_report(struct admin *ad, struct buf *report, int rc)
 static int
 cmd_migrate(struct admin *ad, int argc, char **argv)
 {
-	int rc = no_args(ad, argc, argv);
-	if (rc != 0 || (rc = load_secret(ad, CONFIG_SECRET_DB_MIGRATE)) != 0)
+	struct db *db;
+	int rc = migrate_db(ad, argc, argv, &db);
+	if (rc != 0)
 		return rc;
 	struct buf report;
 	buf_init(&report, ad->app, 1024);
-	struct db *db = migrate_db(ad);
-	if (db_connect(db) != 0)
-		return fail(ad, db_last_error(db));
 	return finish_report(ad, &report, migrate_apply(db, ad->cfg.schema_dir, &report));
 }
 
 static int
 cmd_migrate_status(struct admin *ad, int argc, char **argv)
 {
-	int rc = no_args(ad, argc, argv);
-	if (rc != 0 || (rc = load_secret(ad, CONFIG_SECRET_DB_MIGRATE)) != 0)
+	struct db *db;
+	int rc = migrate_db(ad, argc, argv, &db);
+	if (rc != 0)
 		return rc;
 	struct buf report;
 	buf_init(&report, ad->app, 1024);
-	struct db *db = migrate_db(ad);
-	if (db_connect(db) != 0)
-		return fail(ad, db_last_error(db));
 	rc = migrate_status(db, ad->cfg.schema_dir, &report);
 	if (rc == -ERR_CONFLICT) {
 		fputs(buf_cstr(&report), stdout);

@@ -3,15 +3,12 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/err.h"
+#include "core/file.h"
 
 enum ktype { K_STR, K_INT, K_SIZE };
 
@@ -195,50 +192,13 @@ config_load(struct arena *a, const char *path, struct config *out, struct buf *e
 int
 config_read_secret_file(struct arena *a, const char *path, char **out, size_t *len, struct buf *err)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		buf_printf(err, "%s: cannot open secret file: %s", path, strerror(errno));
+	if (file_read(a, path, 65536, FILE_SECRET, out, len, err) != 0)
+		return -ERR_CONFIG;
+	if (*len == 0) {
+		buf_printf(err, "%s: empty", path);
 		return -ERR_CONFIG;
 	}
-	struct stat st;
-	int rc = 0;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		buf_printf(err, "%s: not a regular file", path);
-		rc = -ERR_CONFIG;
-	} else if ((st.st_mode & 077) != 0) {
-		buf_printf(err, "%s: mode %04o allows group/other access; chmod 600 it", path,
-			   (unsigned)(st.st_mode & 07777));
-		rc = -ERR_CONFIG;
-	} else if (st.st_uid != geteuid()) {
-		buf_printf(err, "%s: not owned by the user running this process", path);
-		rc = -ERR_CONFIG;
-	} else if (st.st_size <= 0 || st.st_size > 65536) {
-		buf_printf(err, "%s: empty or larger than 64 KiB", path);
-		rc = -ERR_CONFIG;
-	}
-	if (rc == 0) {
-		size_t n = (size_t)st.st_size;
-		char *p = arena_alloc(a, n + 1);
-		size_t got = 0;
-		while (got < n) {
-			ssize_t r = read(fd, p + got, n - got);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				break;
-			got += (size_t)r;
-		}
-		if (got != n) {
-			buf_printf(err, "%s: short read", path);
-			rc = -ERR_CONFIG;
-		} else {
-			p[n] = '\0';
-			*out = p;
-			*len = n;
-		}
-	}
-	close(fd);
-	return rc;
+	return 0;
 }
 
 static int

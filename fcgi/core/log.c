@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/utf8.h"
 
 #define LOG_LINE_MAX 8192
 #define LOG_VALUE_MAX 1024
@@ -53,31 +54,6 @@ log_clear_request(void)
 	g_tenant = 0;
 }
 
-/* length of a valid UTF-8 sequence at s (n bytes left), or 0 if invalid */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0];
-	size_t len;
-	unsigned min;
-	if (c < 0x80)
-		return 1;
-	else if ((c & 0xe0) == 0xc0) { len = 2; min = 0x80; c &= 0x1f; }
-	else if ((c & 0xf0) == 0xe0) { len = 3; min = 0x800; c &= 0x0f; }
-	else if ((c & 0xf8) == 0xf0) { len = 4; min = 0x10000; c &= 0x07; }
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return len;
-}
 
 size_t
 log_json_escape(char *out, size_t cap, const char *s, size_t n)
@@ -103,9 +79,10 @@ log_json_escape(char *out, size_t cap, const char *s, size_t n)
 			memcpy(tmp, "\\u00", 4);
 			tmp[4] = hex[c >> 4]; tmp[5] = hex[c & 15]; tl = 6;
 		} else if (c >= 0x80) {
-			size_t sl = utf8_seq(p + i, n - i);
-			if (sl == 0) {
-				memcpy(tmp, "\\ufffd", 6); tl = 6;
+			uint32_t cp;
+			size_t sl = 0;
+			if (utf8_decode_one(s + i, n - i, &cp, &sl) != 0) {
+				memcpy(tmp, "\\ufffd", 6); tl = 6; adv = sl ? sl : 1;
 			} else {
 				memcpy(tmp, p + i, sl); tl = sl; adv = sl;
 			}

@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 
 #include "core/err.h"
+#include "core/file.h"
 #include "core/log.h"
 
 #define MIGRATE_MAX_FILE (1024u * 1024u)
@@ -215,41 +216,11 @@ static int
 read_file(struct arena *a, const char *dir, struct mfile *m, struct buf *report)
 {
 	char *path = arena_printf(a, "%s/%s", dir, m->fname);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		buf_printf(report, "%s: cannot open: %s\n", path, strerror(errno));
-		return -ERR_IO;
-	}
-	struct stat st;
-	int rc = 0;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		buf_printf(report, "%s: not a regular file\n", path);
-		rc = -ERR_IO;
-	} else if ((size_t)st.st_size > MIGRATE_MAX_FILE) {
-		buf_printf(report, "%s: larger than 1 MiB\n", path);
-		rc = -ERR_TOO_LARGE;
-	}
-	if (rc == 0) {
-		size_t n = (size_t)st.st_size, got = 0;
-		m->text = arena_alloc(a, n + 1);
-		while (got < n) {
-			ssize_t r = read(fd, m->text + got, n - got);
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r <= 0)
-				break;
-			got += (size_t)r;
-		}
-		if (got != n) {
-			buf_printf(report, "%s: short read\n", path);
-			rc = -ERR_IO;
-		}
-		m->text[got] = '\0';
-		m->len = got;
-	}
-	close(fd);
-	if (rc != 0)
+	int rc = file_read(a, path, MIGRATE_MAX_FILE, 0, &m->text, &m->len, report);
+	if (rc != 0) {
+		buf_putc(report, '\n');
 		return rc;
+	}
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	if (EVP_Digest(m->text, m->len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32) {

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/utf8.h"
+
 static const char hex[] = "0123456789ABCDEF";
 
 /* esc_html[c]: the entity for a byte that html_escape replaces, else NULL. */
@@ -50,55 +52,6 @@ html_url_arg(struct buf *out, const char *s, size_t n)
 	buf_append(out, s + run, n - run);
 }
 
-/*
- * utf8_len: length of the well-formed UTF-8 sequence at s (n >= 1 bytes
- * available) and its code point, or 0 when it is ill-formed; then *skip is
- * the length of the maximal subpart to replace with one U+FFFD (Unicode
- * §3.9 / WHATWG decoder behaviour).
- */
-static size_t
-utf8_len(const unsigned char *s, size_t n, uint32_t *cp, size_t *skip)
-{
-	unsigned char c = s[0];
-	size_t need;
-	unsigned char lo = 0x80, hi = 0xBF;
-	uint32_t v;
-	*skip = 1;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if (c >= 0xC2 && c <= 0xDF) {
-		need = 1;
-		v = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		need = 2;
-		v = c & 0x0F;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		need = 3;
-		v = c & 0x07;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else {
-		return 0;
-	}
-	for (size_t k = 1; k <= need; k++) {
-		if (k >= n || s[k] < lo || s[k] > hi) {
-			*skip = k;
-			return 0;
-		}
-		v = (v << 6) | (s[k] & 0x3F);
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	*cp = v;
-	return need + 1;
-}
 
 static void
 put_u(struct buf *out, uint32_t cp)
@@ -122,15 +75,16 @@ html_json_string(struct buf *out, const char *s, size_t n)
 			continue;
 		}
 		uint32_t cp = 0;
-		size_t skip, len = utf8_len(p + i, n - i, &cp, &skip);
-		if (len > 1 && cp != 0x2028 && cp != 0x2029) {
+		size_t len = 0;
+		bool ok = utf8_decode_one(s + i, n - i, &cp, &len) == 0;
+		if (ok && len > 1 && cp != 0x2028 && cp != 0x2029) {
 			i += len; /* well-formed non-ASCII: copy as is */
 			continue;
 		}
 		buf_append(out, s + run, i - run);
-		if (len == 0) {
-			put_u(out, 0xFFFD);
-			i += skip;
+		if (!ok) {
+			put_u(out, 0xFFFD); /* maximal subpart replaced once */
+			i += len;
 		} else if (c == '\\') {
 			buf_append(out, "\\\\", 2);
 			i += 1;

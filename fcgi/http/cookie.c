@@ -4,25 +4,12 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "http/lex.h"
 
-static bool is_ws(unsigned char c);
-static bool is_tchar(unsigned char c);
 static bool is_cookie_octet(unsigned char c);
 
-static bool
-is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t';
-}
 
 /* RFC 2616 token character: CHAR except CTLs and separators. */
-static bool
-is_tchar(unsigned char c)
-{
-	if (c <= 0x20 || c >= 0x7F)
-		return false;
-	return strchr("()<>@,;:\\\"/[]?={}", c) == NULL;
-}
 
 /* RFC 6265 cookie-octet: %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E. */
 static bool
@@ -54,23 +41,23 @@ cookie_parse(struct arena *a, const char *header, size_t n, size_t max,
 		char *semi = memchr(ps, ';', n - i);
 		char *pe = semi != NULL ? semi : h + n;
 		i = (size_t)(pe - h) + 1;
-		while (ps < pe && is_ws((unsigned char)*ps))
+		while (ps < pe && lex_is_ws((unsigned char)*ps))
 			ps++;
-		while (pe > ps && is_ws((unsigned char)pe[-1]))
+		while (pe > ps && lex_is_ws((unsigned char)pe[-1]))
 			pe--;
 		char *eq = memchr(ps, '=', (size_t)(pe - ps));
 		if (eq == NULL)
 			continue;
 		char *ne = eq;
-		while (ne > ps && is_ws((unsigned char)ne[-1]))
+		while (ne > ps && lex_is_ws((unsigned char)ne[-1]))
 			ne--;
 		if (ne == ps)
 			continue;
 		bool ok = true;
 		for (char *p = ps; p < ne && ok; p++)
-			ok = is_tchar((unsigned char)*p);
+			ok = lex_is_tchar((unsigned char)*p);
 		char *vs = eq + 1;
-		while (vs < pe && is_ws((unsigned char)*vs))
+		while (vs < pe && lex_is_ws((unsigned char)*vs))
 			vs++;
 		char *ve = pe;
 		if (ve - vs >= 2 && *vs == '"' && ve[-1] == '"') {
@@ -113,7 +100,7 @@ cookie_name_ok(const char *name)
 	if (name == NULL || *name == '\0')
 		return false;
 	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		if (!is_tchar(*p))
+		if (!lex_is_tchar(*p))
 			return false;
 	return true;
 }

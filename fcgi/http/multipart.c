@@ -7,6 +7,7 @@
 
 #include "core/err.h"
 #include "core/utf8.h"
+#include "http/lex.h"
 
 /*
  * Design: the body is walked once. The delimiter "\r\n--" boundary is found
@@ -27,8 +28,6 @@ struct cursor {
 };
 
 static int fail(struct buf *err, size_t part, int code, const char *why);
-static bool is_ws(unsigned char c);
-static bool is_tchar(unsigned char c);
 static bool is_bchar(unsigned char c);
 static bool ieq(const char *s, size_t n, const char *lit);
 static void skip_ws(struct cursor *c);
@@ -70,19 +69,7 @@ fail(struct buf *err, size_t part, int code, const char *why)
 	return code;
 }
 
-static bool
-is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t';
-}
 
-static bool
-is_tchar(unsigned char c)
-{
-	if (c <= 0x20 || c >= 0x7F)
-		return false;
-	return strchr("()<>@,;:\\\"/[]?={}", c) == NULL;
-}
 
 /* RFC 2046 bchars (space included; it may not be the last one). */
 static bool
@@ -112,7 +99,7 @@ ieq(const char *s, size_t n, const char *lit)
 static void
 skip_ws(struct cursor *c)
 {
-	while (c->p < c->end && is_ws((unsigned char)*c->p))
+	while (c->p < c->end && lex_is_ws((unsigned char)*c->p))
 		c->p++;
 }
 
@@ -138,7 +125,7 @@ next_param(struct arena *a, struct cursor *c, const char **name, size_t *nlen,
 	if (c->p == c->end)
 		return 1;
 	*name = c->p;
-	while (c->p < c->end && is_tchar((unsigned char)*c->p))
+	while (c->p < c->end && lex_is_tchar((unsigned char)*c->p))
 		c->p++;
 	*nlen = (size_t)(c->p - *name);
 	if (*nlen == 0) {
@@ -173,7 +160,7 @@ next_param(struct arena *a, struct cursor *c, const char **name, size_t *nlen,
 		return 0;
 	}
 	const char *v = c->p;
-	while (c->p < c->end && *c->p != ';' && !is_ws((unsigned char)*c->p) &&
+	while (c->p < c->end && *c->p != ';' && !lex_is_ws((unsigned char)*c->p) &&
 	    *c->p != '"')
 		c->p++;
 	if (c->p == v) {
@@ -193,7 +180,7 @@ multipart_boundary(struct arena *a, const char *content_type,
 	struct cursor c = { content_type, content_type + strlen(content_type) };
 	skip_ws(&c);
 	const char *t = c.p;
-	while (c.p < c.end && *c.p != ';' && !is_ws((unsigned char)*c.p))
+	while (c.p < c.end && *c.p != ';' && !lex_is_ws((unsigned char)*c.p))
 		c.p++;
 	if (!ieq(t, (size_t)(c.p - t), "multipart/form-data"))
 		return fail(err, 0, -ERR_INVALID,
@@ -246,7 +233,7 @@ delim_end(const char *body, size_t n, size_t at, size_t *next, bool *close)
 		*next = at + 2;
 		return DELIM_OK;
 	}
-	while (at < n && is_ws((unsigned char)body[at]))
+	while (at < n && lex_is_ws((unsigned char)body[at]))
 		at++;
 	if (at + 2 <= n && body[at] == '\r' && body[at + 1] == '\n') {
 		*close = false;
@@ -312,7 +299,7 @@ parse_disposition(struct arena *a, const char *v, size_t vlen,
 {
 	struct cursor c = { v, v + vlen };
 	const char *t = c.p;
-	while (c.p < c.end && *c.p != ';' && !is_ws((unsigned char)*c.p))
+	while (c.p < c.end && *c.p != ';' && !lex_is_ws((unsigned char)*c.p))
 		c.p++;
 	if (!ieq(t, (size_t)(c.p - t), "form-data")) {
 		*why = "Content-Disposition is not form-data";
@@ -374,8 +361,8 @@ parse_headers(struct arena *a, const char *s, size_t n,
 		}
 		size_t llen = (size_t)(lf - ls) - 1;
 		i += llen + 2;
-		if (is_ws((unsigned char)ls[0]) ||
-		    (i < n && is_ws((unsigned char)s[i]))) {
+		if (lex_is_ws((unsigned char)ls[0]) ||
+		    (i < n && lex_is_ws((unsigned char)s[i]))) {
 			*why = "folded part header line";
 			return -ERR_INVALID;
 		}
@@ -394,15 +381,15 @@ parse_headers(struct arena *a, const char *s, size_t n,
 		size_t hn = (size_t)(colon - ls);
 		bool name_ok = hn > 0;
 		for (size_t k = 0; k < hn && name_ok; k++)
-			name_ok = is_tchar((unsigned char)ls[k]);
+			name_ok = lex_is_tchar((unsigned char)ls[k]);
 		if (!name_ok) {
 			*why = "malformed part header name";
 			return -ERR_INVALID;
 		}
 		const char *v = colon + 1, *ve = ls + llen;
-		while (v < ve && is_ws((unsigned char)*v))
+		while (v < ve && lex_is_ws((unsigned char)*v))
 			v++;
-		while (ve > v && is_ws((unsigned char)ve[-1]))
+		while (ve > v && lex_is_ws((unsigned char)ve[-1]))
 			ve--;
 		if (ieq(ls, hn, "content-disposition")) {
 			if (have_cd) {

@@ -6,21 +6,10 @@
 
 #include "core/err.h"
 #include "core/utf8.h"
+#include "http/lex.h"
 
-static int hexval(unsigned char c);
 static bool dot_segment(const char *seg, size_t len);
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static bool
 dot_segment(const char *seg, size_t len)
@@ -58,8 +47,8 @@ path_normalize(struct arena *a, const char *raw, size_t n, char **out)
 			continue;
 		}
 		if (c == '%') {
-			int h = i + 2 < n ? hexval((unsigned char)raw[i + 1]) : -1;
-			int l = i + 2 < n ? hexval((unsigned char)raw[i + 2]) : -1;
+			int h = i + 2 < n ? lex_hexval((unsigned char)raw[i + 1]) : -1;
+			int l = i + 2 < n ? lex_hexval((unsigned char)raw[i + 2]) : -1;
 			if (h < 0 || l < 0)
 				return -ERR_INVALID;
 			c = (unsigned char)(h << 4 | l);

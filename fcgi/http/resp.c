@@ -7,6 +7,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "http/cookie.h"
+#include "http/lex.h"
 #include "http/req.h"
 
 void
@@ -22,11 +23,9 @@ token_ok(const char *s)
 {
 	if (*s == '\0')
 		return false;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c <= 32 || c >= 127 || strchr("()<>@,;:\\\"/[]?={}", c))
+	for (; *s; s++)
+		if (!lex_is_tchar((unsigned char)*s))
 			return false;
-	}
 	return true;
 }
 

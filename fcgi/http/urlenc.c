@@ -5,21 +5,10 @@
 
 #include "core/err.h"
 #include "core/utf8.h"
+#include "http/lex.h"
 
-static int hexval(unsigned char c);
 static const char *decode(struct arena *a, const char *s, size_t n, size_t *outlen);
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * decode: '+' → space and percent-decoding into a fresh arena string, then
@@ -37,8 +26,8 @@ decode(struct arena *a, const char *s, size_t n, size_t *outlen)
 		if (c == '+') {
 			c = ' ';
 		} else if (c == '%' && i + 2 < n) {
-			int h = hexval((unsigned char)s[i + 1]);
-			int l = hexval((unsigned char)s[i + 2]);
+			int h = lex_hexval((unsigned char)s[i + 1]);
+			int l = lex_hexval((unsigned char)s[i + 2]);
 			if (h >= 0 && l >= 0) {
 				c = (unsigned char)(h << 4 | l);
 				i += 2;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # t0700-worker-kill.sh: SIGKILL a worker while wrk loads the start page for 10 s: the supervisor replaces it within
 # 1 s and no request fails beyond the one in flight on the killed worker (nginx fails over idempotent requests).
+SUITE=fault-worker-kill
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 set -u
 before=$(workers_of customer | wc -l)
@@ -35,4 +36,4 @@ check "load ran (${total:-0} requests)" [ "${total:-0}" -gt 1000 ]
 check "at most the in-flight request failed ($failed)" [ "$failed" -le 1 ]
 check "start page still answers" [ "$(status_of /)" = 200 ]
 rm -f "$out"
-finish fault-worker-kill
+finish

@@ -3,6 +3,7 @@
 # again — pages recover without restarting any worker. (The public start page may show notices a worker read
 # up to NOTICE_CACHE_TTL_MS = 5 s earlier, so it is checked once that has passed; the operator console's
 # notices page reads live and must fail at once.)
+SUITE=fault-db-outage
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 set -u
 cd "$ECC_ROOT"
@@ -36,4 +37,4 @@ check "start page recovers after the database returns ($code)" [ "$code" = 200 ]
 check "healthz ok again" [ "$(status_of /healthz)" = 200 ]
 check "no worker was restarted" [ "$(workers_of customer | tr '\n' ' ')" = "$pids_before" ]
 rm -f "$body" "$body.h"
-finish fault-db-outage
+finish

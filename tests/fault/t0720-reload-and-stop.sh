@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # t0720-reload-and-stop.sh: SIGHUP reloads templates without failing a request in flight and keeps serving when
 # the new templates are broken; SIGTERM lets the request in flight finish and leaves no process or socket.
+SUITE=fault-reload-stop
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 set -u
 cd "$ECC_ROOT"
@@ -53,4 +54,4 @@ for p in $workers; do kill -0 "$p" 2>/dev/null && left=$((left + 1)); done
 check "no worker left ($left)" [ "$left" -eq 0 ]
 check "sockets removed" sh -c "! ls '$ECC_VAR'/run/customer-*.sock >/dev/null 2>&1"
 rm -rf "$tdir" "$tdir".* "$conf.orig"
-finish fault-reload-stop
+finish

@@ -5,30 +5,9 @@
 # Binaries come from $ECC_BUILD. Scratch migrations use versions 9991-9993 on a copy of schema/ and are
 # removed again (tables and schema_migrations rows) at the end.
 set -uo pipefail
-export ECC_MODE=${ECC_MODE:-test}
-. "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/ops/dev/env.sh"
-cd "$ECC_ROOT"
-
 SUITE=t0200-db
-PASS=0
-FAIL=0
-check() { # description command...
-	local d=$1
-	shift
-	if "$@"; then PASS=$((PASS + 1)); else FAIL=$((FAIL + 1)); echo "FAIL $SUITE: $d" >&2; fi
-}
-finish() {
-	echo "$SUITE: $PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
-	exit $?
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/suite.sh"
 
-export ECC_DB_PASSWORD_FILE=$ECC_VAR/secrets/db_app.pw
-export ECC_DB_MIGRATE_PASSWORD_FILE=$ECC_VAR/secrets/db_migrate.pw
-export ECC_SCHEMA_DIR=$ECC_ROOT/schema
-if [ -z "${ECC_CONFIG:-}" ] && [ -f "$ECC_VAR/etc/ecc.conf" ]; then export ECC_CONFIG=$ECC_VAR/etc/ecc.conf; fi
-ADMIN=$ECC_BUILD/ecc-admin
-PROBE=$ECC_BUILD/tests/tools/db_probe
 CLIENT=ops/dev/mariadb.sh
 
 TMP=$(mktemp -d)

@@ -2,23 +2,8 @@
 # t0210-encryption-at-rest.sh: the server settings force encryption, every tablespace is encrypted, and a
 # committed, checkpointed canary string appears nowhere in plaintext under $ECC_VAR/db.
 set -uo pipefail
-export ECC_MODE=${ECC_MODE:-test}
-. "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/ops/dev/env.sh"
-cd "$ECC_ROOT"
-
 SUITE=t0210-encryption-at-rest
-PASS=0
-FAIL=0
-check() { # description command...
-	local d=$1
-	shift
-	if "$@"; then PASS=$((PASS + 1)); else FAIL=$((FAIL + 1)); echo "FAIL $SUITE: $d" >&2; fi
-}
-finish() {
-	echo "$SUITE: $PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
-	exit $?
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/suite.sh"
 
 q() { ops/dev/mariadb.sh client -N -B ecc -e "$1"; }
 TMP=$(mktemp -d)

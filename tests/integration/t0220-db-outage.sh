@@ -2,30 +2,8 @@
 # t0220-db-outage.sh: a process keeps running through a MariaDB stop/start: fast failures while down, lazy
 # reconnect afterwards (db_probe outage), and ecc-admin fails fast with one line while the server is down.
 set -uo pipefail
-export ECC_MODE=${ECC_MODE:-test}
-. "$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/ops/dev/env.sh"
-cd "$ECC_ROOT"
-
 SUITE=t0220-db-outage
-PASS=0
-FAIL=0
-check() { # description command...
-	local d=$1
-	shift
-	if "$@"; then PASS=$((PASS + 1)); else FAIL=$((FAIL + 1)); echo "FAIL $SUITE: $d" >&2; fi
-}
-finish() {
-	echo "$SUITE: $PASS passed, $FAIL failed"
-	[ "$FAIL" -eq 0 ]
-	exit $?
-}
-
-export ECC_DB_PASSWORD_FILE=$ECC_VAR/secrets/db_app.pw
-export ECC_DB_MIGRATE_PASSWORD_FILE=$ECC_VAR/secrets/db_migrate.pw
-export ECC_SCHEMA_DIR=$ECC_ROOT/schema
-if [ -z "${ECC_CONFIG:-}" ] && [ -f "$ECC_VAR/etc/ecc.conf" ]; then export ECC_CONFIG=$ECC_VAR/etc/ecc.conf; fi
-ADMIN=$ECC_BUILD/ecc-admin
-PROBE=$ECC_BUILD/tests/tools/db_probe
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/suite.sh"
 
 TMP=$(mktemp -d)
 PROBE_PID=

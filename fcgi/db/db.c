@@ -2,6 +2,7 @@
 #include "db/db.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,7 @@ struct db {
 			"collation_connection = 'utf8mb4_bin'"
 
 static void close_conn(struct db *db);
+static bool peer_closed(MYSQL *m);
 static bool gone(unsigned int errnum);
 static int sql_error(struct db *db, const char *what, unsigned int errnum, const char *sqlstate,
 		     const char *msg, const char *sql);
@@ -150,6 +152,19 @@ close_conn(struct db *db)
 		db->tx_broken = true;
 }
 
+/* true when the server side of the connection has hung up or sent
+ * something unasked (its goodbye error packet) */
+static bool
+peer_closed(MYSQL *m)
+{
+	my_socket fd = mysql_get_socket(m);
+	if ((int)fd < 0)
+		return true;
+	struct pollfd p = { .fd = (int)fd, .events = POLLIN | POLLRDHUP };
+	int n = poll(&p, 1, 0);
+	return n > 0 && (p.revents & (POLLIN | POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
 void
 db_close(struct db *db)
 {
@@ -236,13 +251,16 @@ run(struct db *db, struct arena *a, const char *sql, const char *types, size_t n
 			 "connection lost inside a transaction; it was rolled back");
 		return -ERR_UNAVAILABLE;
 	}
-	/* A connection idle for a while may have been closed by the server
-	 * (wait_timeout, restart): check it before trusting a cached statement,
-	 * whose failure after execute could not be retried safely. */
+	/* A connection the server has closed (restart, wait_timeout, kill) is
+	 * noticed before a statement is sent on it: a cached statement that
+	 * failed after execute could not be retried safely. Between statements
+	 * the socket must be silent, so anything readable (EOF, an error packet)
+	 * means it is gone; a connection idle for a while is also pinged. */
 	int64_t now = clock_mono_us();
-	if (db->my != NULL && !db->in_tx && now - db->last_used_us > DB_IDLE_CHECK_US &&
-	    mysql_ping(db->my) != 0) {
-		log_event(LOG_INFO, "db_idle_connection_lost", LOG_I("errno", mysql_errno(db->my)));
+	if (db->my != NULL && (peer_closed(db->my) ||
+			       (!db->in_tx && now - db->last_used_us > DB_IDLE_CHECK_US &&
+				mysql_ping(db->my) != 0))) {
+		log_event0(LOG_INFO, "db_connection_closed_by_server");
 		close_conn(db);
 	}
 	db->last_used_us = now;

@@ -36,5 +36,14 @@ for _ in $(seq 1 50); do code=$(status_of /); [ "$code" = 200 ] && break; sleep 
 check "start page recovers after the database returns ($code)" [ "$code" = 200 ]
 check "healthz ok again" [ "$(status_of /healthz)" = 200 ]
 check "no worker was restarted" [ "$(workers_of customer | tr '\n' ' ')" = "$pids_before" ]
+
+# A restart between two requests: the worker's open connection is dead, and the next request must
+# notice that before sending anything (reconnect, no 503), even within the idle-ping interval.
+ops_status() { ccurl -o /dev/null -w '%{http_code}' "$ECC_OPS_BASE_URL$1"; }
+check "console 200 before a quick restart" [ "$(ops_status /)" = 200 ]
+ops/dev/mariadb.sh stop >/dev/null && ops/dev/mariadb.sh start >/dev/null
+code=$(ops_status /)
+check "first request after a quick restart succeeds ($code)" [ "$code" = 200 ]
+check "healthz right after the restart" [ "$(status_of /healthz)" = 200 ]
 rm -f "$body" "$body.h"
 finish

@@ -11,6 +11,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/rand.h"
+#include "auth/session.h"
 #include "http/req.h"
 #include "server/app.h"
 
@@ -29,16 +30,26 @@ pre_ok(const char *v)
 	return v != NULL && strlen(v) == PRE_LEN && b64url_decode(v, PRE_LEN, raw, sizeof raw) == 32;
 }
 
+/* The token is bound to the session when there is one (its id hash), else
+ * to the pre-session cookie: a token never outlives a login or logout. */
 static const char *
 derive(struct req *r, const char *pre)
 {
+	static const char hex[] = "0123456789abcdef";
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int maclen = 0;
 	struct buf msg;
-	buf_init(&msg, r->arena, 96);
+	buf_init(&msg, r->arena, 128);
 	buf_puts(&msg, "ecc-csrf-v1|");
 	buf_puts(&msg, r->app->zone_name);
-	buf_putc(&msg, '|');
+	if (r->session != NULL) {
+		buf_puts(&msg, "|s|");
+		for (int i = 0; i < 32; i++) {
+			buf_putc(&msg, hex[r->session->id_hash[i] >> 4]);
+			buf_putc(&msg, hex[r->session->id_hash[i] & 15]);
+		}
+	}
+	buf_puts(&msg, "|p|");
 	buf_puts(&msg, pre);
 	if (HMAC(EVP_sha256(), r->app->cfg.csrf_key_secret, (int)r->app->cfg.csrf_key_len,
 		 (const unsigned char *)msg.data, msg.len, mac, &maclen) == NULL)

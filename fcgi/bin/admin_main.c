@@ -6,11 +6,21 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "crypto/keyring.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "db/dbq_audit.h"
+#include "db/dbq_tenants.h"
+#include "db/dbq_tokens.h"
+#include "db/dbq_users.h"
+#include "html/tmpl.h"
+#include "html/view.h"
+#include "mail/mail.h"
+#include "mail/mail_run.h"
 
 /*
  * ecc-admin [--config FILE] [-v] COMMAND [ARGS…]
@@ -43,7 +53,8 @@ struct command {
 	const char *help;
 };
 
-static admin_fn cmd_migrate, cmd_migrate_status, cmd_db_check, cmd_help;
+static admin_fn cmd_migrate, cmd_migrate_status, cmd_db_check, cmd_mail_send, cmd_help;
+static admin_fn cmd_tenant_create, cmd_tenant_list, cmd_audit_verify, cmd_user_unlock;
 
 static const struct command commands[] = {
 	{ "migrate", cmd_migrate, "",
@@ -52,6 +63,16 @@ static const struct command commands[] = {
 	  "list applied and pending migrations; exit 1 if an applied file changed" },
 	{ "db check", cmd_db_check, "",
 	  "connect as the application user and print the server version" },
+	{ "mail send", cmd_mail_send, "[--max N]",
+	  "send due mail from the outbox (cron, every minute); exit 1 if any must wait" },
+	{ "tenant create", cmd_tenant_create,
+	  "--code C --name N --admin-email E [--admin-name NAME] [--lang ja|en]",
+	  "create a tenant, invite its first administrator, print the link" },
+	{ "tenant list", cmd_tenant_list, "", "list the tenants" },
+	{ "audit verify", cmd_audit_verify, "[--tenant CODE]",
+	  "check the audit hash chains; exit 1 and one line per broken link" },
+	{ "user unlock", cmd_user_unlock, "--tenant CODE --email E",
+	  "clear a user's failed logins and lock" },
 	{ "help", cmd_help, "", "this list" },
 };
 
@@ -66,10 +87,13 @@ usage(FILE *f)
 	      "  -v, --verbose  write the JSON log lines to stderr\n"
 	      "commands:\n", f);
 	for (size_t i = 0; i < NCOMMANDS; i++) {
-		char left[64];
+		char left[128];
 		snprintf(left, sizeof left, "%s%s%s", commands[i].name, *commands[i].args ? " " : "",
 			 commands[i].args);
-		fprintf(f, "  %-22s %s\n", left, commands[i].help);
+		if (strlen(left) > 22)
+			fprintf(f, "  %s\n  %-22s %s\n", left, "", commands[i].help);
+		else
+			fprintf(f, "  %-22s %s\n", left, commands[i].help);
 	}
 }
 
@@ -184,6 +208,271 @@ cmd_db_check(struct admin *ad, int argc, char **argv)
 	       db_str(rows, 0, 0) ? db_str(rows, 0, 0) : "?",
 	       db_str(rows, 0, 1) ? db_str(rows, 0, 1) : "?",
 	       db_str(rows, 0, 2) ? db_str(rows, 0, 2) : "?", ad->cfg.db_socket);
+	return 0;
+}
+
+static int
+cmd_mail_send(struct admin *ad, int argc, char **argv)
+{
+	long max = 50;
+	for (int i = 0; i < argc; i++) {
+		char *end = NULL;
+		if (strcmp(argv[i], "--max") == 0 && i + 1 < argc) {
+			max = strtol(argv[++i], &end, 10);
+			if (*end != '\0' || max < 1 || max > 10000) {
+				fprintf(stderr, "ecc-admin: %s: --max takes 1..10000\n", ad->command);
+				return 2;
+			}
+		} else {
+			fprintf(stderr, "ecc-admin: %s: unexpected argument '%s'\n", ad->command,
+				argv[i]);
+			return 2;
+		}
+	}
+	int rc = load_secret(ad, CONFIG_SECRET_DB);
+	if (rc != 0)
+		return rc;
+	struct db *db = db_new(ad->app, ad->cfg.db_socket, ad->cfg.db_user,
+			       ad->cfg.db_password_secret, ad->cfg.db_name);
+	struct buf report;
+	buf_init(&report, ad->app, 1024);
+	return finish_report(ad, &report, mail_run_due(db, ad->app, &ad->cfg, (int)max, &report));
+}
+
+/* ---- accounts: tenants, users, audit -------------------------------------------------- */
+
+/* Parse "--name value" pairs into vals (indexed like names); 0 or exit 2. */
+static int
+parse_opts(struct admin *ad, int argc, char **argv, const char *const *names, size_t n,
+	   const char **vals)
+{
+	for (int i = 0; i < argc; i++) {
+		size_t k = 0;
+		while (k < n && strcmp(argv[i], names[k]) != 0)
+			k++;
+		if (k == n || i + 1 >= argc) {
+			fprintf(stderr, "ecc-admin: %s: %s '%s'\n", ad->command,
+				k == n ? "unexpected argument" : "missing value for", argv[i]);
+			return 2;
+		}
+		vals[k] = argv[++i];
+	}
+	return 0;
+}
+
+/* app_db: a connection as the application user with the KEK loaded. */
+static int
+app_db(struct admin *ad, struct db **out)
+{
+	int rc = load_secret(ad, CONFIG_SECRET_DB);
+	if (rc != 0)
+		return rc;
+	struct buf err;
+	buf_init(&err, ad->app, 128);
+	if (!keyring_loaded() && keyring_load_kek(ad->cfg.kek_file, &err) != 0)
+		return fail(ad, buf_cstr(&err));
+	struct db *db = db_new(ad->app, ad->cfg.db_socket, ad->cfg.db_user,
+			       ad->cfg.db_password_secret, ad->cfg.db_name);
+	if (db_connect(db) != 0)
+		return fail(ad, db_last_error(db));
+	*out = db;
+	return 0;
+}
+
+static int
+fail_rc(struct admin *ad, struct db *db, const char *what, int rc)
+{
+	char msg[512];
+	snprintf(msg, sizeof msg, "%s: %s%s%s", what, err_name(rc),
+		 rc == -ERR_DB || rc == -ERR_UNAVAILABLE ? ": " : "",
+		 rc == -ERR_DB || rc == -ERR_UNAVAILABLE ? db_last_error(db) : "");
+	return fail(ad, msg);
+}
+
+/* Queue the invitation mail; a failure is a warning (the link is printed). */
+static void
+queue_invite(struct admin *ad, struct db *db, const struct tenant *t, const char *email,
+	     const char *name, const char *lang, const char *link, int hours)
+{
+	struct buf err;
+	buf_init(&err, ad->app, 128);
+	struct tmpl_set *ts = tmpl_set_new(ad->app, 0);
+	int rc = tmpl_set_load_dir(ts, ad->cfg.template_dir, &err);
+	if (rc == 0)
+		rc = tmpl_set_link(ts, &err);
+	if (rc == 0) {
+		struct view *v = view_obj(ad->app);
+		view_set_str(ad->app, v, "user_name", name);
+		view_set_str(ad->app, v, "name", name);
+		view_set_str(ad->app, v, "tenant_name", t->name);
+		view_set_str(ad->app, v, "link", link);
+		view_set_int(ad->app, v, "hours", hours);
+		rc = mail_queue(db, ad->app, ts, t->id, t->key, email, lang, "invite", v, &err);
+	}
+	if (rc != 0)
+		fprintf(stderr, "ecc-admin: %s: warning: invitation mail not queued: %s\n", ad->command,
+			err.len ? buf_cstr(&err) : err_name(rc));
+	else
+		printf("mail: invitation queued\n");
+}
+
+static int
+cmd_tenant_create(struct admin *ad, int argc, char **argv)
+{
+	static const char *const names[] = { "--code", "--name", "--admin-email", "--admin-name",
+					     "--lang" };
+	const char *v[5] = { NULL, NULL, NULL, NULL, "ja" };
+	int rc = parse_opts(ad, argc, argv, names, 5, v);
+	if (rc != 0)
+		return rc;
+	if (v[0] == NULL || v[1] == NULL || v[2] == NULL) {
+		fprintf(stderr, "ecc-admin: %s: --code, --name and --admin-email are required\n",
+			ad->command);
+		return 2;
+	}
+	if (strncmp(ad->cfg.base_url, "https://", 8) != 0)
+		return fail(ad, "base_url must start with https://");
+	char *code, *email;
+	if (dbq_tenants_code_normalize(ad->app, v[0], &code) != 0)
+		return fail(ad, "--code must be 3-32 characters of a-z, 0-9 and '-'");
+	if (dbq_users_email_normalize(ad->app, v[2], &email) != 0)
+		return fail(ad, "--admin-email is not a valid address");
+	const char *admin_name = v[3];
+	if (admin_name == NULL)
+		admin_name = arena_strndup(ad->app, email, strcspn(email, "@"));
+	if (strcmp(v[4], "ja") != 0 && strcmp(v[4], "en") != 0)
+		return fail(ad, "--lang must be ja or en");
+	struct db *db;
+	if ((rc = app_db(ad, &db)) != 0)
+		return rc;
+	uint64_t tid, uid;
+	rc = dbq_tenants_create(db, ad->app, code, v[1], &tid);
+	if (rc == -ERR_CONFLICT)
+		return fail(ad, "a tenant with this code exists already");
+	if (rc == -ERR_INVALID)
+		return fail(ad, "--name must be 1-200 characters of valid UTF-8");
+	if (rc != 0)
+		return fail_rc(ad, db, "create tenant", rc);
+	struct tenant t;
+	if ((rc = dbq_tenants_get(db, ad->app, tid, &t)) != 0)
+		return fail_rc(ad, db, "read tenant back", rc);
+	rc = dbq_users_create(db, ad->app, tid, t.key, email, admin_name, v[4], USER_ROLE_ADMIN, &uid);
+	if (rc != 0) {
+		dbq_tenants_delete_empty(db, ad->app, tid);
+		return fail_rc(ad, db, rc == -ERR_INVALID ? "administrator (--admin-name 1-100 chars)"
+							  : "create administrator", rc);
+	}
+	char *token;
+	int hours = t.s.invite_ttl_hours;
+	if ((rc = dbq_tokens_issue(db, ad->app, tid, uid, DBQ_TOKEN_INVITE, hours * 3600, &token)) != 0)
+		return fail_rc(ad, db, "invitation token", rc);
+	char detail[64];
+	snprintf(detail, sizeof detail, "tenant=%llu", (unsigned long long)tid);
+	if ((rc = dbq_audit_append(db, ad->app, 0, 0, "tenant_created", 0, detail)) != 0 ||
+	    (rc = dbq_audit_append(db, ad->app, tid, 0, "tenant_created", 0, "by=ecc-admin")) != 0 ||
+	    (rc = dbq_audit_append(db, ad->app, tid, 0, "user_created", uid, "role=admin")) != 0 ||
+	    (rc = dbq_audit_append(db, ad->app, tid, 0, "user_invited", uid, detail)) != 0)
+		return fail_rc(ad, db, "audit log", rc);
+	size_t blen = strlen(ad->cfg.base_url);
+	while (blen > 0 && ad->cfg.base_url[blen - 1] == '/')
+		blen--;
+	char *link = arena_printf(ad->app, "%.*s/invite/%s", (int)blen, ad->cfg.base_url, token);
+	queue_invite(ad, db, &t, email, admin_name, v[4], link, hours);
+	printf("tenant: %llu %s\n", (unsigned long long)tid, code);
+	printf("admin user: %llu\n", (unsigned long long)uid);
+	printf("invitation link (valid %d h): %s\n", hours, link);
+	return 0;
+}
+
+static int
+cmd_tenant_list(struct admin *ad, int argc, char **argv)
+{
+	int rc = no_args(ad, argc, argv);
+	struct db *db;
+	if (rc != 0 || (rc = app_db(ad, &db)) != 0)
+		return rc;
+	struct tenant *ts;
+	size_t n;
+	if ((rc = dbq_tenants_list(db, ad->app, &ts, &n)) != 0)
+		return fail_rc(ad, db, "list", rc);
+	for (size_t i = 0; i < n; i++) {
+		char when[20];
+		printf("%llu\t%s\t%s\t%s\t%s\n", (unsigned long long)ts[i].id, ts[i].code,
+		       ts[i].status, clock_jst_minute((time_t)ts[i].created_at, when), ts[i].name);
+	}
+	printf("%zu tenant%s\n", n, n == 1 ? "" : "s");
+	return 0;
+}
+
+static int
+cmd_audit_verify(struct admin *ad, int argc, char **argv)
+{
+	static const char *const names[] = { "--tenant" };
+	const char *v[1] = { NULL };
+	int rc = parse_opts(ad, argc, argv, names, 1, v);
+	struct db *db;
+	if (rc != 0 || (rc = app_db(ad, &db)) != 0)
+		return rc;
+	uint64_t *ids, one;
+	size_t n;
+	if (v[0] != NULL) {
+		struct tenant t;
+		if ((rc = dbq_tenants_find_by_code(db, ad->app, v[0], &t)) != 0)
+			return fail_rc(ad, db, "tenant", rc);
+		one = t.id;
+		ids = &one;
+		n = 1;
+	} else if ((rc = dbq_audit_tenants(db, ad->app, &ids, &n)) != 0) {
+		return fail_rc(ad, db, "audit tenants", rc);
+	}
+	struct buf report;
+	buf_init(&report, ad->app, 256);
+	size_t total = 0, bad = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t checked = 0;
+		rc = dbq_audit_verify(db, ad->app, ids[i], &report, &checked);
+		total += checked;
+		if (rc == -ERR_CONFLICT)
+			bad++;
+		else if (rc != 0)
+			return fail_rc(ad, db, "verify", rc);
+	}
+	fputs(buf_cstr(&report), stdout);
+	if (bad > 0) {
+		fprintf(stderr, "ecc-admin: %s: %zu of %zu chain%s broken (see above)\n", ad->command,
+			bad, n, n == 1 ? "" : "s");
+		return 1;
+	}
+	printf("ok: %zu entries in %zu chain%s verified\n", total, n, n == 1 ? "" : "s");
+	return 0;
+}
+
+static int
+cmd_user_unlock(struct admin *ad, int argc, char **argv)
+{
+	static const char *const names[] = { "--tenant", "--email" };
+	const char *v[2] = { NULL, NULL };
+	int rc = parse_opts(ad, argc, argv, names, 2, v);
+	if (rc != 0)
+		return rc;
+	if (v[0] == NULL || v[1] == NULL) {
+		fprintf(stderr, "ecc-admin: %s: --tenant and --email are required\n", ad->command);
+		return 2;
+	}
+	struct db *db;
+	if ((rc = app_db(ad, &db)) != 0)
+		return rc;
+	struct tenant t;
+	struct user u;
+	if ((rc = dbq_tenants_find_by_code(db, ad->app, v[0], &t)) != 0)
+		return fail_rc(ad, db, "tenant", rc);
+	if ((rc = dbq_users_find_by_email(db, ad->app, t.id, t.key, v[1], &u)) != 0)
+		return fail_rc(ad, db, "user", rc);
+	if ((rc = dbq_users_unlock(db, ad->app, t.id, u.id)) != 0 ||
+	    (rc = dbq_audit_append(db, ad->app, t.id, 0, "user_unlocked", u.id, "by=ecc-admin")) != 0)
+		return fail_rc(ad, db, "unlock", rc);
+	printf("ok: user %llu unlocked (had %u failed logins)\n", (unsigned long long)u.id,
+	       u.failed_logins);
 	return 0;
 }
 

@@ -44,6 +44,14 @@ static const struct key keys[] = {
 	S(db_migrate_password_file, "var/secrets/db_migrate.pw"),
 	S(schema_dir, "schema"),
 	S(csrf_key_file, "var/secrets/csrf.key"),
+	S(kek_file, "var/secrets/kek.key"),
+	S(smtp_url, "smtp://127.0.0.1:2525"),
+	I(smtp_starttls, "0"),
+	S(smtp_user, ""),
+	S(smtp_password_file, ""),
+	S(mail_from, "ECコネクター <no-reply@localhost>"),
+	S(mail_ca_file, ""),
+	S(password_blocklist, "/usr/share/john/password.lst:/usr/share/dict/cracklib-small"),
 	S(log_level, "info"),
 };
 
@@ -156,6 +164,16 @@ validate(const struct config *c, struct buf *err)
 	}
 	if (c->request_mem_cap < 1024 * 1024) {
 		buf_puts(err, "request_mem_cap must be at least 1 MiB");
+		return -ERR_CONFIG;
+	}
+	if ((strncmp(c->smtp_url, "smtp://", 7) != 0 && strncmp(c->smtp_url, "smtps://", 8) != 0) ||
+	    c->smtp_starttls > 1 || (c->smtp_starttls && strncmp(c->smtp_url, "smtps://", 8) == 0)) {
+		buf_puts(err, "smtp_url must start with smtp:// or smtps://, smtp_starttls is 0 or 1 "
+			      "(only with smtp://)");
+		return -ERR_CONFIG;
+	}
+	if (strchr(c->mail_from, '@') == NULL || strpbrk(c->mail_from, "\r\n") != NULL) {
+		buf_puts(err, "mail_from must be an address or \"Name <local@domain>\" on one line");
 		return -ERR_CONFIG;
 	}
 	static const char *const levels[] = { "debug", "info", "warn", "error" };

@@ -40,6 +40,16 @@ struct config {
 	char *schema_dir;        /* schema: NNNN_name.sql migrations */
 	/* keys */
 	char *csrf_key_file;     /* 32+ random bytes; HMAC key for CSRF tokens */
+	char *kek_file;          /* key-encryption key for tenant data keys (crypto/keyring) */
+	/* mail */
+	char *smtp_url;          /* smtp://host:port or smtps://host:port */
+	int smtp_starttls;       /* 1: smtp:// must upgrade with STARTTLS */
+	char *smtp_user;         /* "" = no SMTP AUTH */
+	char *smtp_password_file;/* "" = none; read by the mail sender */
+	char *mail_from;         /* "Name <local@domain>", checked by mail/mime */
+	char *mail_ca_file;      /* "" = system CA store */
+	/* accounts */
+	char *password_blocklist; /* ':'-separated Debian word lists of common passwords */
 	/* logging */
 	char *log_level;         /* debug | info | warn | error */
 

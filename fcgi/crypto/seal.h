@@ -12,7 +12,8 @@
 /*
  * Where a ciphertext lives. It is authenticated as associated data
  * ("ecc1|<tenant_id>|<table>|<column>|<row_id>"), so a ciphertext copied to
- * another row, column, table or tenant fails to decrypt.
+ * another row, column, table or tenant fails to decrypt. table and column
+ * are schema names: 1..64 chars of [a-z0-9_] (anything else is -ERR_INVALID).
  */
 struct seal_aad {
 	uint64_t tenant_id;

@@ -49,6 +49,13 @@
  *   TMPL_STRICT_RAW       a raw tag on a value that is not VIEW_SAFE is a
  *                         render error instead of being escaped (tests).
  *
+ * Plain text: when the template passed to tmpl_render has a name ending in
+ * ".txt" (mail bodies, "mail/invite.ja.txt"), the output is plain text that
+ * never goes into HTML: every interpolation, {{x}} and {{{x}}} alike, prints
+ * the value verbatim, without HTML escaping, in every mode. The decision is
+ * made by the top-level name, so partials included from a ".txt" template
+ * are unescaped too, and a ".txt" partial inside an HTML page is escaped.
+ *
  * Limits: sections, parents and blocks nest at most TMPL_MAX_NEST deep in one
  * template (compile error); partials and parents at most TMPL_MAX_DEPTH deep
  * while rendering, so a recursive partial ends in an error, not a crash; a

@@ -37,6 +37,7 @@ struct rs {
 	struct buf *out, *err;
 	struct buf ind;
 	bool pending;
+	bool text;        /* plain-text output (a ".txt" template): no escaping */
 	unsigned depth;   /* partials and parents */
 	unsigned nest;    /* all recursion */
 	size_t steps, out_start;
@@ -127,6 +128,10 @@ interpolate(struct rs *r, const struct tmpl_node *x, const struct ctx *c)
 		return 0;
 	}
 	enum view_type t = view_type(v);
+	if (r->text) {
+		put_value(r, v, true);
+		return 0;
+	}
 	if (x->kind == TK_VAR || t == VIEW_SAFE) {
 		put_value(r, v, x->kind == TK_RAW);
 		return 0;
@@ -281,6 +286,8 @@ tmpl_render(const struct tmpl_set *s, const char *name, const struct view *ctx,
 	r.err = err;
 	r.pending = true;
 	r.out_start = out->len;
+	size_t nl = strlen(name);
+	r.text = nl > 4 && memcmp(name + nl - 4, ".txt", 4) == 0;
 	buf_init(&r.ind, a, 64);
 	struct ctx bottom = { ctx, NULL };
 	int rc = render(&r, t->kids, t->nkids, ctx != NULL ? &bottom : NULL);

@@ -17,6 +17,7 @@ struct route;
 struct view;
 struct multipart;
 struct cookies;
+struct session;
 
 enum http_method {
 	HTTP_GET = 1 << 0,
@@ -64,6 +65,7 @@ struct req {
 	int nparams;
 
 	const char *lang;         /* "ja" or "en" */
+	struct session *session;  /* who is signed in (auth/session.h); NULL if nobody */
 	const char *pre_session;  /* pre-session id (cookie), for CSRF; NULL until ensured */
 	const char *flash_key;    /* one-shot message key read from the flash cookie */
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "auth/csrf.h"
+#include "auth/session.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "http/req.h"
@@ -171,6 +172,42 @@ unsafe(int method)
 	return !(method & (HTTP_GET | HTTP_HEAD | HTTP_OPTIONS));
 }
 
+/* Where a browser in this login state belongs (GET requests are sent there). */
+static int
+to_login_step(struct req *r)
+{
+	const char *where = "/login";
+	if (r->session != NULL && r->session->state == SESSION_PENDING)
+		where = "/login/2fa";
+	else if (r->session != NULL && r->session->state == SESSION_ENROL)
+		where = "/enrol";
+	if (unsafe(r->method))
+		return 403;
+	return resp_redirect(r, where);
+}
+
+/*
+ * Deny by default: no session → the login page; a login that is not
+ * complete (second factor or enrolment due) reaches only the routes marked
+ * R_PENDING; below the route's role → 403 (logged as authz_fail).
+ */
+static int
+authorize(struct req *r, const struct route *rt)
+{
+	const struct session *s = r->session;
+	if (s == NULL)
+		return to_login_step(r);
+	if (s->state != SESSION_ACTIVE && !(rt->flags & R_PENDING))
+		return to_login_step(r);
+	if (s->state == SESSION_ACTIVE && s->role < rt->min_role) {
+		log_event(LOG_WARN, "authz_fail", LOG_S("route", rt->pattern),
+			  LOG_I("user_id", (int64_t)s->user_id), LOG_I("role", s->role),
+			  LOG_I("needs", rt->min_role));
+		return 403;
+	}
+	return 0;
+}
+
 int
 router_run(struct req *r)
 {
@@ -183,6 +220,8 @@ router_run(struct req *r)
 		return st;
 	r->route = rt;
 
+	if (session_load(r) != 0)
+		return 503;
 	if (r->content_length > 0 || unsafe(r->method)) {
 		if ((st = req_read_body(r)) != 0)
 			return st;
@@ -194,10 +233,8 @@ router_run(struct req *r)
 			return st;
 	}
 	if (rt->flags & R_AUTH) {
-		/* Sessions arrive with the accounts issue; until then no route
-		 * may require them, and one that does is refused, not served. */
-		log_event(LOG_ERROR, "route_requires_auth", LOG_S("route", rt->pattern));
-		return 404;
+		if ((st = authorize(r, rt)) != 0)
+			return st;
 	}
 	st = rt->handler(r);
 	if (st < 100 || st > 599) {

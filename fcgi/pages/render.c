@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "auth/csrf.h"
+#include "auth/session.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -80,6 +81,10 @@ render_root(struct req *r)
 	view_set_str(a, v, "static_v", r->app->cfg.static_version);
 	view_set_bool(a, v, "zone_ops", r->app->zone == ZONE_OPS);
 	view_set(a, v, "flash", flash_list(r));
+	bool signed_in = r->session != NULL && r->session->state == SESSION_ACTIVE;
+	view_set_bool(a, v, "signed_in", signed_in);
+	if (r->session != NULL)
+		view_set_str(a, v, "tenant_name", r->session->tenant_name);
 	char day[20];
 	clock_jst_minute(clock_now(), day);
 	view_set_str(a, v, "year", arena_strndup(a, day, 4));

@@ -2,9 +2,13 @@
 #include "routes.h"
 
 #include "http/req.h"
+#include "pages/page_dashboard.h"
+#include "pages/page_enrol.h"
 #include "pages/page_health.h"
 #include "pages/page_home.h"
+#include "pages/page_invite.h"
 #include "pages/page_lang.h"
+#include "pages/page_login.h"
 #include "pages/page_ops_home.h"
 #include "pages/page_ops_notices.h"
 #include "pages/page_test.h"
@@ -23,6 +27,18 @@ const struct route routes[] = {
 	ROUTE(HTTP_GET, "/", page_home, CUST, 0, ROLE_NONE),
 	ROUTE(HTTP_POST, "/lang", page_lang_set, BOTH, R_CSRF, ROLE_NONE),
 	ROUTE(HTTP_GET, "/healthz", page_health, BOTH, 0, ROLE_NONE),
+
+	/* signing in (accounts) */
+	ROUTE(HTTP_GET, "/login", page_login_form, CUST, 0, ROLE_NONE),
+	ROUTE(HTTP_POST, "/login", page_login_submit, CUST, R_CSRF, ROLE_NONE),
+	ROUTE(HTTP_GET, "/login/2fa", page_login_2fa_form, CUST, R_AUTH | R_PENDING, ROLE_NONE),
+	ROUTE(HTTP_POST, "/login/2fa", page_login_2fa_submit, CUST, R_AUTH | R_PENDING | R_CSRF, ROLE_NONE),
+	ROUTE(HTTP_GET, "/enrol", page_enrol_form, CUST, R_AUTH | R_PENDING, ROLE_NONE),
+	ROUTE(HTTP_POST, "/enrol", page_enrol_submit, CUST, R_AUTH | R_PENDING | R_CSRF, ROLE_NONE),
+	ROUTE(HTTP_POST, "/logout", page_logout, CUST, R_AUTH | R_PENDING | R_CSRF, ROLE_NONE),
+	ROUTE(HTTP_GET, "/invite/{token:str}", page_invite_form, CUST, 0, ROLE_NONE),
+	ROUTE(HTTP_POST, "/invite", page_invite_submit, CUST, R_CSRF, ROLE_NONE),
+	ROUTE(HTTP_GET, "/dashboard", page_dashboard, CUST, R_AUTH, ROLE_VIEWER),
 
 	/* operator console */
 	ROUTE(HTTP_GET, "/", page_ops_home, OPS, 0, ROLE_NONE),

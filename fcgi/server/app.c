@@ -3,7 +3,10 @@
 
 #include <string.h>
 
+#include "auth/pwpolicy.h"
+#include "auth/totp.h"
 #include "core/err.h"
+#include "crypto/keyring.h"
 #include "db/db.h"
 #include "html/i18n.h"
 #include "html/tmpl.h"
@@ -30,6 +33,14 @@ app_load(const char *config_path, enum zone zone, struct app **out, struct buf *
 	int rc = config_load(a, config_path, &app->cfg, err);
 	if (rc == 0)
 		rc = config_load_secrets(a, &app->cfg, CONFIG_SECRET_DB | CONFIG_SECRET_CSRF, err);
+	if (rc == 0 && zone == ZONE_CUSTOMER)
+		rc = keyring_load_kek(app->cfg.kek_file, err);
+	if (rc == 0 && zone == ZONE_CUSTOMER && pwpolicy_blocklist_size() == 0)
+		rc = pwpolicy_load_blocklist(app->cfg.password_blocklist, err) == 0 ? 0 : -ERR_CONFIG;
+	if (rc == 0 && totp_global_init() != 0) {
+		buf_puts(err, "liboath initialisation failed");
+		rc = -ERR_CONFIG;
+	}
 	if (rc == 0)
 		rc = i18n_load(a, arena_printf(a, "%s/i18n", app->cfg.template_dir), err);
 	if (rc == 0) {

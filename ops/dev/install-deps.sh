@@ -18,6 +18,7 @@ PKGS=(
 	liboath-dev oathtool libargon2-dev libqrencode-dev
 	tidy python3 python3-aiosmtpd wrk chromium fonts-ipafont-gothic
 	clang libclang-rt-14-dev sqlmap
+	john-data cracklib-runtime
 )
 
 check_only=0

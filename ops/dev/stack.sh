@@ -32,6 +32,8 @@ db_password_file = $ECC_VAR/secrets/db_app.pw
 db_migrate_password_file = $ECC_VAR/secrets/db_migrate.pw
 schema_dir = $ECC_ROOT/schema
 csrf_key_file = $ECC_VAR/secrets/csrf.key
+kek_file = $ECC_VAR/secrets/kek.key
+smtp_url = smtp://127.0.0.1:$ECC_SMTP_PORT
 CONF
 	export ECC_CONFIG=$ECC_VAR/etc/ecc.conf
 }
@@ -41,6 +43,9 @@ ensure_secrets() {
 	chmod 700 "$ECC_VAR/secrets"
 	if [ ! -s "$ECC_VAR/secrets/csrf.key" ]; then
 		(umask 077; head -c 48 /dev/urandom >"$ECC_VAR/secrets/csrf.key")
+	fi
+	if [ ! -s "$ECC_VAR/secrets/kek.key" ]; then
+		(umask 077; head -c 32 /dev/urandom >"$ECC_VAR/secrets/kek.key")
 	fi
 }
 
@@ -85,6 +90,24 @@ FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM notices);
 SQL
 }
 
+# The mail sender: what cron runs every minute in production (ops/crontab), here a loop every
+# few seconds so a newcomer's invitation arrives in var/mail/ at once.
+start_mailer() {
+	local pidf=$ECC_VAR/run/mailer.pid
+	stop_mailer
+	setsid bash -c 'while :; do "$1" --config "$2" mail send >>"$3" 2>&1; sleep 2; done' \
+		mailer "$ECC_BUILD/ecc-admin" "$ECC_CONFIG" "$ECC_VAR/log/mailer.log" </dev/null >/dev/null 2>&1 &
+	echo $! >"$pidf"
+}
+
+stop_mailer() {
+	local pidf=$ECC_VAR/run/mailer.pid
+	if pid_alive "$pidf"; then
+		kill -TERM -- "-$(cat "$pidf")" 2>/dev/null || kill -TERM "$(cat "$pidf")" 2>/dev/null || true
+	fi
+	rm -f "$pidf"
+}
+
 start() {
 	[ -x "$ECC_BUILD/ecc-web" ] || die "$ECC_BUILD/ecc-web is not built (make)"
 	ensure_secrets
@@ -92,13 +115,17 @@ start() {
 	ops/dev/mariadb.sh init
 	write_config
 	"$ECC_BUILD/ecc-admin" --config "$ECC_CONFIG" migrate
+	ops/dev/smtp.sh start
 	start_pool customer "$ECC_WORKERS"
 	start_pool ops "$ECC_OPS_WORKERS"
 	ops/dev/nginx.sh start
+	start_mailer
 }
 
 stop() {
 	if [ -f "$ECC_VAR/etc/ecc.conf" ]; then export ECC_CONFIG=$ECC_VAR/etc/ecc.conf; fi
+	stop_mailer
+	ops/dev/smtp.sh stop || true
 	ops/dev/nginx.sh stop || true
 	stop_pool customer
 	stop_pool ops

@@ -9,7 +9,7 @@
 #   no-style-tag   no <style> element
 #   no-style-attr  no style= attribute
 #   no-on-attr     no on*= event handler attribute
-#   no-raw         no {{{x}}} / {{&x}} unless the name is in RAW_ALLOW (empty)
+#   no-raw         no {{{x}}} / {{&x}} unless the name is in RAW_ALLOW
 #   attr-quoted    every attribute value is double-quoted, and mustache tags inside a tag appear only in quoted values
 #   csrf           every <form method="post"> contains {{> partials/csrf_field}}
 #   urls           href/src/action/formaction: a literal local path ("/..." not "//...", or "#...") whose query may use only
@@ -22,8 +22,8 @@ import os
 import re
 import sys
 
-RAW_ALLOW = set()               # names allowed in {{{x}}} / {{&x}}
-URL_BUILDER_KEYS = set()        # view keys that hold URLs built by html_* URL builders
+RAW_ALLOW = {"qr"}              # names allowed in {{{x}}} / {{&x}}: qr = fcgi/html/qr.c (VIEW_SAFE SVG)
+URL_BUILDER_KEYS = {"download_href"}  # view keys holding URLs our C code builds: download_href = data:text/plain;base64 (page_enrol.c)
 QUERY_KEYS = {"static_v"}       # view keys allowed inside the query part of a literal local URL
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "data"}
 

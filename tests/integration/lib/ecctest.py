@@ -60,17 +60,30 @@ class Resp:
         return json.loads(self.text)
 
 
+_next_src = [2]
+
+
+def _source_address():
+    """Each client gets its own loopback source address, so nginx's per-address rate limit on the
+    authentication endpoints applies per simulated user, as in production."""
+    n = _next_src[0]
+    _next_src[0] = 2 + (n - 1) % 250
+    return (f"127.0.{(os.getpid() % 200) + 1}.{n}", 0)
+
+
 class Client:
     """A cookie-keeping HTTPS client for one site (customer or ops)."""
 
     def __init__(self, ops=False):
+        self.src = _source_address()
         self.host = OPS_ADDR if ops else "localhost"
         self.port = OPS_PORT if ops else HTTPS_PORT
         self.origin = OPS_BASE if ops else BASE
         self.cookies = {}
 
     def request(self, method, path, body=None, headers=None, raw_headers=None):
-        conn = http.client.HTTPSConnection(self.host, self.port, context=tls_context(), timeout=30)
+        conn = http.client.HTTPSConnection(self.host, self.port, context=tls_context(), timeout=30,
+                                           source_address=self.src)
         h = {"Host": f"{self.host}:{self.port}", "User-Agent": "ecc-integration"}
         if self.cookies:
             h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())

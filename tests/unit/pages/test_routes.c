@@ -20,8 +20,10 @@ table_rules(void)
 			T_OK(r->flags & R_CSRF, "%s %s: unsafe method without R_CSRF", r->handler_name,
 			     r->pattern);
 		}
-		if (r->flags & R_AUTH)
+		if ((r->flags & R_AUTH) && !(r->flags & R_PENDING))
 			T_OK(r->min_role >= ROLE_VIEWER, "%s: R_AUTH with a role", r->pattern);
+		if (r->flags & R_PENDING)
+			T_OK(r->flags & R_AUTH, "%s: R_PENDING only on authenticated routes", r->pattern);
 		for (size_t j = i + 1; j < routes_count; j++) {
 			const struct route *o = &routes[j];
 			bool dup = (r->zones & o->zones) && (r->methods & o->methods) &&

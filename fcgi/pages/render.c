@@ -12,6 +12,7 @@
 #include "html/tmpl.h"
 #include "html/view.h"
 #include "http/req.h"
+#include "pages/routes.h"
 #include "server/app.h"
 
 #define FLASH_COOKIE "__Host-ecc_flash"
@@ -83,6 +84,7 @@ render_root(struct req *r)
 	view_set(a, v, "flash", flash_list(r));
 	bool signed_in = r->session != NULL && r->session->state == SESSION_ACTIVE;
 	view_set_bool(a, v, "signed_in", signed_in);
+	view_set_bool(a, v, "is_admin", signed_in && r->session->role == ROLE_ADMIN);
 	if (r->session != NULL)
 		view_set_str(a, v, "tenant_name", r->session->tenant_name);
 	char day[20];

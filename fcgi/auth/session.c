@@ -12,7 +12,9 @@
 #include "core/log.h"
 #include "core/rand.h"
 #include "crypto/keyring.h"
+#include "crypto/seal.h"
 #include "db/dbq_sessions.h"
+#include "db/dbq_tenants.h"
 #include "http/req.h"
 #include "pages/routes.h"
 #include "server/app.h"
@@ -21,6 +23,7 @@
 #define SID_LEN 43          /* base64url of 32 bytes */
 #define PENDING_IDLE_S 600  /* a half-finished login lasts 10 minutes */
 #define TOUCH_EVERY_S 30    /* last_seen_at is written at most this often */
+#define SESSION_UA_MAX 1000 /* bytes of the user agent kept (ua_enc holds 1200) */
 
 static void
 id_hash(const char *sid, unsigned char out[32])
@@ -139,6 +142,36 @@ new_sid(struct req *r, unsigned char h[32])
 	return sid;
 }
 
+/* Seal the client's address and user agent for the "my sessions" page
+ * (AAD: tenant, "sessions", column, user id — the id hash changes on
+ * rotation, the user does not). Nothing is stored when the tenant's key
+ * cannot be read. */
+static int
+seal_device(struct req *r, uint64_t tenant_id, uint64_t user_id, unsigned char **ipc, size_t *ipl,
+	    unsigned char **uac, size_t *ual)
+{
+	struct app *app = (struct app *)r->app;
+	struct tenant t;
+	if (dbq_tenants_get(app->db, r->arena, tenant_id, &t) != 0)
+		return 0;
+	const unsigned char *key = t.key;
+	const char *ip = r->remote_addr ? r->remote_addr : "";
+	const char *ua = r->user_agent ? r->user_agent : "";
+	size_t iplen = strnlen(ip, 64), ualen = strlen(ua);
+	if (ualen > SESSION_UA_MAX) { /* cut at a UTF-8 boundary */
+		ualen = SESSION_UA_MAX;
+		while (ualen > 0 && ((unsigned char)ua[ualen] & 0xC0) == 0x80)
+			ualen--;
+	}
+	struct seal_aad x = { tenant_id, "sessions", "ip_enc", user_id };
+	int rc = seal_encrypt(r->arena, key, &x, ip, iplen, ipc, ipl);
+	x.column = "ua_enc";
+	if (rc == 0)
+		rc = seal_encrypt(r->arena, key, &x, ua, ualen, uac, ual);
+	OPENSSL_cleanse(t.key, sizeof t.key);
+	return rc == 0 ? 0 : -ERR_INVALID;
+}
+
 int
 session_start(struct req *r, uint64_t tenant_id, uint64_t user_id, enum session_state state)
 {
@@ -154,10 +187,15 @@ session_start(struct req *r, uint64_t tenant_id, uint64_t user_id, enum session_
 	unsigned char h[32];
 	const char *sid = new_sid(r, h);
 	time_t now = clock_now();
+	unsigned char *ipc = NULL, *uac = NULL;
+	size_t ipl = 0, ual = 0;
+	int rc = seal_device(r, tenant_id, user_id, &ipc, &ipl, &uac, &ual);
+	if (rc != 0)
+		return rc;
 	/* 12 h is the longest any tenant may allow; the tenant's own limit is
 	 * applied on every load */
-	int rc = dbq_sessions_insert(app->db, r->arena, h, tenant_id, user_id, (int)state, now,
-				     now + 12 * 3600, NULL, 0, NULL, 0);
+	rc = dbq_sessions_insert(app->db, r->arena, h, tenant_id, user_id, (int)state, now,
+				 now + 12 * 3600, ipc, ipl, uac, ual);
 	if (rc != 0)
 		return rc;
 	resp_cookie(r, SESSION_COOKIE, sid, -1, SAMESITE_LAX);

@@ -5,11 +5,17 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "auth/provision.h"
+#include "core/clock.h"
+#include "core/rand.h"
+#include "db/dbq_sessions.h"
+#include <openssl/sha.h>
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "auth/invite.h"
 #include "crypto/keyring.h"
 #include "db/db.h"
 #include "db/migrate.h"
@@ -55,6 +61,10 @@ struct command {
 
 static admin_fn cmd_migrate, cmd_migrate_status, cmd_db_check, cmd_mail_send, cmd_help;
 static admin_fn cmd_tenant_create, cmd_tenant_list, cmd_audit_verify, cmd_user_unlock;
+static admin_fn cmd_demo_admin;
+#ifdef ECC_TEST
+static admin_fn cmd_test_session;
+#endif
 
 static const struct command commands[] = {
 	{ "migrate", cmd_migrate, "",
@@ -73,6 +83,12 @@ static const struct command commands[] = {
 	  "check the audit hash chains; exit 1 and one line per broken link" },
 	{ "user unlock", cmd_user_unlock, "--tenant CODE --email E",
 	  "clear a user's failed logins and lock" },
+	{ "demo admin", cmd_demo_admin, "--tenant CODE --email E [--name NAME] [--role admin|editor|viewer]",
+	  "development demo: an active user with a generated password and TOTP key, printed once" },
+#ifdef ECC_TEST
+	{ "test session", cmd_test_session, "--tenant CODE --email E [--state active|pending|enrol]",
+	  "TEST BUILDS ONLY: print a session cookie for a user (for the route x role matrix)" },
+#endif
 	{ "help", cmd_help, "", "this list" },
 };
 
@@ -289,31 +305,15 @@ fail_rc(struct admin *ad, struct db *db, const char *what, int rc)
 	return fail(ad, msg);
 }
 
-/* Queue the invitation mail; a failure is a warning (the link is printed). */
-static void
-queue_invite(struct admin *ad, struct db *db, const struct tenant *t, const char *email,
-	     const char *name, const char *lang, const char *link, int hours)
+/* The templates for the invitation mail; on failure an empty set (invite_issue
+ * then issues the link and reports the mail as not queued). */
+static struct tmpl_set *
+mail_templates(struct admin *ad, struct buf *err)
 {
-	struct buf err;
-	buf_init(&err, ad->app, 128);
 	struct tmpl_set *ts = tmpl_set_new(ad->app, 0);
-	int rc = tmpl_set_load_dir(ts, ad->cfg.template_dir, &err);
-	if (rc == 0)
-		rc = tmpl_set_link(ts, &err);
-	if (rc == 0) {
-		struct view *v = view_obj(ad->app);
-		view_set_str(ad->app, v, "user_name", name);
-		view_set_str(ad->app, v, "name", name);
-		view_set_str(ad->app, v, "tenant_name", t->name);
-		view_set_str(ad->app, v, "link", link);
-		view_set_int(ad->app, v, "hours", hours);
-		rc = mail_queue(db, ad->app, ts, t->id, t->key, email, lang, "invite", v, &err);
-	}
-	if (rc != 0)
-		fprintf(stderr, "ecc-admin: %s: warning: invitation mail not queued: %s\n", ad->command,
-			err.len ? buf_cstr(&err) : err_name(rc));
-	else
-		printf("mail: invitation queued\n");
+	if (tmpl_set_load_dir(ts, ad->cfg.template_dir, err) == 0 && tmpl_set_link(ts, err) == 0)
+		return ts;
+	return tmpl_set_new(ad->app, 0);
 }
 
 static int
@@ -362,22 +362,27 @@ cmd_tenant_create(struct admin *ad, int argc, char **argv)
 		return fail_rc(ad, db, rc == -ERR_INVALID ? "administrator (--admin-name 1-100 chars)"
 							  : "create administrator", rc);
 	}
-	char *token;
-	int hours = t.s.invite_ttl_hours;
-	if ((rc = dbq_tokens_issue(db, ad->app, tid, uid, DBQ_TOKEN_INVITE, hours * 3600, &token)) != 0)
-		return fail_rc(ad, db, "invitation token", rc);
 	char detail[64];
 	snprintf(detail, sizeof detail, "tenant=%llu", (unsigned long long)tid);
+	struct buf err;
+	buf_init(&err, ad->app, 128);
+	struct tmpl_set *ts = mail_templates(ad, &err);
+	char *link = NULL;
+	int hours = 0;
+	rc = invite_issue(db, ad->app, ts, ad->cfg.base_url, &t, uid, email, admin_name, v[4], &link,
+			  &hours, &err);
+	if (link == NULL)
+		return fail_rc(ad, db, "invitation token", rc);
+	if (rc != 0)
+		fprintf(stderr, "ecc-admin: %s: warning: invitation mail not queued: %s\n", ad->command,
+			err.len ? buf_cstr(&err) : err_name(rc));
+	else
+		printf("mail: invitation queued\n");
 	if ((rc = dbq_audit_append(db, ad->app, 0, 0, "tenant_created", 0, detail)) != 0 ||
 	    (rc = dbq_audit_append(db, ad->app, tid, 0, "tenant_created", 0, "by=ecc-admin")) != 0 ||
 	    (rc = dbq_audit_append(db, ad->app, tid, 0, "user_created", uid, "role=admin")) != 0 ||
 	    (rc = dbq_audit_append(db, ad->app, tid, 0, "user_invited", uid, detail)) != 0)
 		return fail_rc(ad, db, "audit log", rc);
-	size_t blen = strlen(ad->cfg.base_url);
-	while (blen > 0 && ad->cfg.base_url[blen - 1] == '/')
-		blen--;
-	char *link = arena_printf(ad->app, "%.*s/invite/%s", (int)blen, ad->cfg.base_url, token);
-	queue_invite(ad, db, &t, email, admin_name, v[4], link, hours);
 	printf("tenant: %llu %s\n", (unsigned long long)tid, code);
 	printf("admin user: %llu\n", (unsigned long long)uid);
 	printf("invitation link (valid %d h): %s\n", hours, link);
@@ -475,6 +480,70 @@ cmd_user_unlock(struct admin *ad, int argc, char **argv)
 	       u.failed_logins);
 	return 0;
 }
+
+static int
+cmd_demo_admin(struct admin *ad, int argc, char **argv)
+{
+	static const char *const names[] = { "--tenant", "--email", "--name", "--role" };
+	const char *v[4] = { NULL, NULL, "Demo Admin", "admin" };
+	int rc = parse_opts(ad, argc, argv, names, 4, v);
+	if (rc != 0)
+		return rc;
+	int role = dbq_users_role_parse(v[3]);
+	if (v[0] == NULL || v[1] == NULL || role <= 0) {
+		fprintf(stderr, "ecc-admin: %s: --tenant and --email are required; --role admin|editor|viewer\n",
+			ad->command);
+		return 2;
+	}
+	struct db *db;
+	if ((rc = app_db(ad, &db)) != 0)
+		return rc;
+	struct tenant t;
+	if ((rc = dbq_tenants_find_by_code(db, ad->app, v[0], &t)) != 0)
+		return fail_rc(ad, db, "tenant", rc);
+	uint64_t id = 0;
+	char *pw = NULL, *key = NULL;
+	if ((rc = provision_active_user(db, ad->app, &t, v[1], v[2], role, &id, &pw, &key)) != 0)
+		return fail_rc(ad, db, "user", rc);
+	dbq_audit_append(db, ad->app, t.id, 0, "user_created", id, "by=ecc-admin demo");
+	printf("user: %llu\npassword: %s\ntotp_key: %s\n", (unsigned long long)id, pw, key);
+	return 0;
+}
+
+#ifdef ECC_TEST
+static int
+cmd_test_session(struct admin *ad, int argc, char **argv)
+{
+	static const char *const names[] = { "--tenant", "--email", "--state" };
+	const char *v[3] = { NULL, NULL, "active" };
+	int rc = parse_opts(ad, argc, argv, names, 3, v);
+	if (rc != 0)
+		return rc;
+	int state = strcmp(v[2], "pending") == 0 ? 1 : strcmp(v[2], "enrol") == 0 ? 2 : 3;
+	if (v[0] == NULL || v[1] == NULL)
+		return 2;
+	struct db *db;
+	if ((rc = app_db(ad, &db)) != 0)
+		return rc;
+	struct tenant t;
+	struct user u;
+	if ((rc = dbq_tenants_find_by_code(db, ad->app, v[0], &t)) != 0)
+		return fail_rc(ad, db, "tenant", rc);
+	if ((rc = dbq_users_find_by_email(db, ad->app, t.id, t.key, v[1], &u)) != 0)
+		return fail_rc(ad, db, "user", rc);
+	const char *sid = rand_token(ad->app, 32);
+	unsigned char h[32];
+	SHA256((const unsigned char *)sid, strlen(sid), h);
+	time_t now = clock_now();
+	if ((rc = dbq_sessions_insert(db, ad->app, h, t.id, u.id, state, now, now + 12 * 3600, NULL, 0,
+				      NULL, 0)) != 0)
+		return fail_rc(ad, db, "session", rc);
+	if (state == 3)
+		dbq_sessions_mark_authenticated(db, ad->app, h, now);
+	printf("%s\n", sid);
+	return 0;
+}
+#endif
 
 static int
 cmd_help(struct admin *ad, int argc, char **argv)

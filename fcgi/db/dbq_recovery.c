@@ -37,3 +37,17 @@ dbq_recovery_use(struct db *db, struct arena *a, uint64_t tenant_id, uint64_t us
 		return rc;
 	return db_affected(db) == 1 ? 0 : -ERR_NOT_FOUND;
 }
+
+int
+dbq_recovery_remaining(struct db *db, struct arena *a, uint64_t tenant_id, uint64_t user_id,
+		       int64_t *n)
+{
+	struct db_rows *rows;
+	int rc = db_query(db, a, &rows,
+			  "SELECT COUNT(*) FROM recovery_codes"
+			  " WHERE tenant_id = ? AND user_id = ? AND used_at IS NULL",
+			  "ii", tenant_id, user_id);
+	if (rc != 0)
+		return rc;
+	return db_i64(rows, 0, 0, n);
+}

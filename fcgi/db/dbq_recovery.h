@@ -20,4 +20,8 @@ int dbq_recovery_replace(struct db *db, struct arena *a, uint64_t tenant_id, uin
 int dbq_recovery_use(struct db *db, struct arena *a, uint64_t tenant_id, uint64_t user_id,
 		     const unsigned char hash[32]);
 
+/* dbq_recovery_remaining: how many unused codes the user has left. */
+int dbq_recovery_remaining(struct db *db, struct arena *a, uint64_t tenant_id, uint64_t user_id,
+			   int64_t *n);
+
 #endif

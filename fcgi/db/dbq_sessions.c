@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "crypto/seal.h"
 #include "db/db.h"
 
 static int64_t
@@ -99,6 +100,14 @@ dbq_sessions_rekey(struct db *db, struct arena *a, const unsigned char old_hash[
 }
 
 int
+dbq_sessions_mark_authenticated(struct db *db, struct arena *a, const unsigned char id_hash[32],
+				time_t now)
+{
+	return db_exec(db, a, "UPDATE sessions SET authenticated_at = FROM_UNIXTIME(?) WHERE id_hash = ?",
+		       "ib", (int64_t)now, id_hash, (size_t)32);
+}
+
+int
 dbq_sessions_code_failure(struct db *db, struct arena *a, const unsigned char id_hash[32], int *count)
 {
 	int rc = db_exec(db, a,
@@ -133,5 +142,85 @@ dbq_sessions_delete_user(struct db *db, struct arena *a, uint64_t tenant_id, uin
 			 "iib", tenant_id, user_id, except ? except : none, (size_t)32);
 	if (rc == 0 && n != NULL)
 		*n = db_affected(db);
+	return rc;
+}
+
+static const char *
+open_col(struct arena *a, const unsigned char *key, uint64_t tenant_id, uint64_t user_id,
+	 const char *column, const struct db_cell *c)
+{
+	if (c == NULL || c->is_null || key == NULL)
+		return "";
+	struct seal_aad x = { tenant_id, "sessions", column, user_id };
+	char *pt;
+	size_t n;
+	if (seal_decrypt(a, key, &x, (const unsigned char *)c->val, c->len, &pt, &n) != 0)
+		return "";
+	return pt;
+}
+
+static int64_t
+num_at(const struct db_rows *rows, size_t r, size_t c)
+{
+	int64_t v = 0;
+	const struct db_cell *cell = db_cell(rows, r, c);
+	if (cell == NULL || cell->is_null || db_i64(rows, r, c, &v) != 0)
+		return 0;
+	return v;
+}
+
+int
+dbq_sessions_list_user(struct db *db, struct arena *a, uint64_t tenant_id, uint64_t user_id,
+		       const unsigned char *key, struct dbq_session_info **out, size_t *n)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct db_rows *rows;
+	*out = NULL;
+	*n = 0;
+	int rc = db_query(db, a, &rows,
+			  "SELECT id_hash, state + 0, FLOOR(UNIX_TIMESTAMP(created_at)),"
+			  " FLOOR(UNIX_TIMESTAMP(last_seen_at)), ip_enc, ua_enc"
+			  " FROM sessions WHERE tenant_id = ? AND user_id = ?"
+			  " ORDER BY last_seen_at DESC LIMIT 100",
+			  "ii", tenant_id, user_id);
+	if (rc != 0)
+		return rc;
+	size_t count = db_rows_count(rows);
+	struct dbq_session_info *v = arena_calloc(a, count ? count : 1, sizeof *v);
+	size_t k = 0;
+	for (size_t i = 0; i < count; i++) {
+		const struct db_cell *h = db_cell(rows, i, 0);
+		if (h == NULL || h->is_null || h->len != 32)
+			continue;
+		memcpy(v[k].id_hash, h->val, 32);
+		for (size_t j = 0; j < 8; j++) {
+			v[k].handle[2 * j] = hex[v[k].id_hash[j] >> 4];
+			v[k].handle[2 * j + 1] = hex[v[k].id_hash[j] & 15];
+		}
+		v[k].handle[16] = '\0';
+		v[k].state = (int)num_at(rows, i, 1);
+		v[k].created_at = num_at(rows, i, 2);
+		v[k].last_seen_at = num_at(rows, i, 3);
+		v[k].ip = open_col(a, key, tenant_id, user_id, "ip_enc", db_cell(rows, i, 4));
+		v[k].ua = open_col(a, key, tenant_id, user_id, "ua_enc", db_cell(rows, i, 5));
+		k++;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+int
+dbq_sessions_delete_handle(struct db *db, struct arena *a, uint64_t tenant_id, uint64_t user_id,
+			   const char *handle)
+{
+	if (handle == NULL || strlen(handle) != 16 || strspn(handle, "0123456789abcdef") != 16)
+		return -ERR_INVALID;
+	int rc = db_exec(db, a,
+			 "DELETE FROM sessions WHERE tenant_id = ? AND user_id = ?"
+			 " AND LOWER(LEFT(HEX(id_hash), 16)) = ?",
+			 "iis", tenant_id, user_id, handle);
+	if (rc == 0 && db_affected(db) == 0)
+		return -ERR_NOT_FOUND;
 	return rc;
 }

@@ -45,6 +45,10 @@ int dbq_sessions_touch(struct db *db, struct arena *a, const unsigned char id_ha
 int dbq_sessions_rekey(struct db *db, struct arena *a, const unsigned char old_hash[32],
 		       const unsigned char new_hash[32], int state, time_t now, int set_auth);
 
+/* dbq_sessions_mark_authenticated: authenticated_at = now (test tools). */
+int dbq_sessions_mark_authenticated(struct db *db, struct arena *a, const unsigned char id_hash[32],
+				    time_t now);
+
 /* dbq_sessions_code_failure: count one wrong second-factor code; returns the
  * new count through *count. */
 int dbq_sessions_code_failure(struct db *db, struct arena *a, const unsigned char id_hash[32],
@@ -55,5 +59,32 @@ int dbq_sessions_code_failure(struct db *db, struct arena *a, const unsigned cha
 int dbq_sessions_delete(struct db *db, struct arena *a, const unsigned char id_hash[32]);
 int dbq_sessions_delete_user(struct db *db, struct arena *a, uint64_t tenant_id, uint64_t user_id,
 			     const unsigned char *except, uint64_t *n);
+
+/* One session of a user for the "my sessions" page. */
+struct dbq_session_info {
+	char handle[17];           /* first 16 hex digits of the id hash: opaque, not the id */
+	unsigned char id_hash[32]; /* to mark the current session; never shown */
+	int state;
+	int64_t created_at, last_seen_at; /* epoch s */
+	const char *ip, *ua;       /* decrypted; "" when none or not decryptable */
+};
+
+/*
+ * dbq_sessions_list_user: the user's sessions, most recently used first, at
+ * most 100, in a. ip_enc/ua_enc are opened with key and AAD (tenant_id,
+ * "sessions", column, user_id) as session_start seals them; a ciphertext
+ * that does not open shows as "". Returns 0 or a database error.
+ */
+int dbq_sessions_list_user(struct db *db, struct arena *a, uint64_t tenant_id, uint64_t user_id,
+			   const unsigned char *key, struct dbq_session_info **out, size_t *n);
+
+/*
+ * dbq_sessions_delete_handle: delete the session of (tenant_id, user_id)
+ * whose handle (16 lower-case hex digits, see dbq_session_info) matches.
+ * Returns 0, -ERR_INVALID (malformed handle), -ERR_NOT_FOUND (no such
+ * session of this user), or a database error.
+ */
+int dbq_sessions_delete_handle(struct db *db, struct arena *a, uint64_t tenant_id, uint64_t user_id,
+			       const char *handle);
 
 #endif

@@ -3,22 +3,19 @@
 
 #include <string.h>
 
-#include "auth/recovery.h"
+#include "auth/second_factor.h"
 #include "auth/session.h"
-#include "auth/totp.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "crypto/pwhash.h"
 #include "db/dbq_audit.h"
 #include "db/dbq_logins.h"
-#include "db/dbq_recovery.h"
 #include "db/dbq_sessions.h"
 #include "db/dbq_tenants.h"
 #include "db/dbq_users.h"
 #include "html/view.h"
 #include "http/req.h"
-#include "mail/mail.h"
 #include "pages/render.h"
 #include "server/app.h"
 
@@ -169,22 +166,6 @@ page_login_2fa_form(struct req *r)
 	return twofa_form(r, NULL, 200);
 }
 
-/* The mail that tells a user their account needs attention. */
-static void
-notify(struct req *r, const struct user *u, const char *name)
-{
-	struct app *app = app_of(r);
-	struct view *vars = view_obj(r->arena);
-	view_set_str(r->arena, vars, "name", u->name);
-	view_set_str(r->arena, vars, "tenant_name", r->session->tenant_name);
-	view_set_str(r->arena, vars, "base_url", app->cfg.base_url);
-	struct buf err;
-	buf_init(&err, r->arena, 64);
-	if (mail_queue(app->db, r->arena, app->tmpl, u->tenant_id, r->session->key, u->email, u->lang,
-		       name, vars, &err) != 0)
-		log_event(LOG_ERROR, "mail_queue_failed", LOG_S("mail", name), LOG_S("error", err.data));
-}
-
 int
 page_login_2fa_submit(struct req *r)
 {
@@ -199,26 +180,11 @@ page_login_2fa_submit(struct req *r)
 	int rc = dbq_users_get(app->db, r->arena, s->tenant_id, s->key, s->user_id, &u);
 	if (rc != 0)
 		return rc == -ERR_UNAVAILABLE ? 503 : 500;
-	const char *factor = "totp", *reason = "bad_code";
-	bool ok = false;
-	if (code != NULL && code[0] != '\0' && u.totp_secret != NULL) {
-		int64_t step = 0;
-		rc = totp_verify(u.totp_secret, u.totp_secret_len, code, clock_now(), u.totp_last_step, &step);
-		if (rc == 0 && dbq_users_totp_step(app->db, r->arena, s->tenant_id, u.id, step) == 0) {
-			ok = true;
-		} else if (rc == 0 || rc == -ERR_CONFLICT) {
-			reason = "code_reused";
-			log_event(LOG_WARN, "authn_token_reuse", LOG_I("user_id", (int64_t)u.id));
-		}
-	} else if (rcode != NULL && rcode[0] != '\0') {
-		factor = "recovery";
-		unsigned char h[32];
-		if (recovery_format_ok(rcode, strlen(rcode)) && recovery_hash(rcode, strlen(rcode), h) == 0 &&
-		    dbq_recovery_use(app->db, r->arena, s->tenant_id, u.id, h) == 0) {
-			ok = true;
-			notify(r, &u, "recovery_code_used");
-		}
-	}
+	const char *factor, *reason;
+	rc = second_factor_check(r, &u, code, rcode, &factor, &reason);
+	if (rc == -ERR_UNAVAILABLE)
+		return 503;
+	bool ok = rc == 0;
 	if (!ok) {
 		int count = LOGIN_MAX_CODE_FAILURES;
 		struct tenant t;
@@ -229,7 +195,7 @@ page_login_2fa_submit(struct req *r)
 		history(r, s->tenant_id, s->key, u.id, false, reason, factor);
 		if (count >= LOGIN_MAX_CODE_FAILURES) {
 			log_event(LOG_WARN, "authn_login_fail_max", LOG_I("user_id", (int64_t)u.id));
-			notify(r, &u, "second_factor_failed");
+			second_factor_notify(r, &u, "second_factor_failed", -1);
 			session_end(r);
 			render_flash_set(r, "error_twofa_too_many");
 			return resp_redirect(r, "/login");

@@ -6,6 +6,7 @@
 # leading "X-Sink-Rcpt:" line per envelope recipient) and one JSON line is appended to <dir>/index.jsonl:
 #   {"file": "...eml", "from": envelope sender, "rcpt": [envelope recipients], "subject": decoded Subject,
 #    "to": decoded To, "at": UTC ISO time}
+# Recipients whose address starts with "reject-" are refused with 550 (to test permanent failures).
 # Runs in the foreground until SIGTERM/SIGINT (ops/dev/smtp.sh starts it in the background with a pid file).
 # Debian's python3-aiosmtpd; listens on loopback only.
 import argparse
@@ -37,6 +38,8 @@ class Sink:
         self.n = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower().startswith("reject-"):
+            return "550 5.1.1 mailbox unavailable (test sink rejects reject-*)"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

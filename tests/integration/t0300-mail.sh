@@ -141,6 +141,19 @@ check "the first mail is still there exactly once" test "$(lines "$RCPT")" = 1
 check "both rows are sent" \
 	test "$(q "SELECT GROUP_CONCAT(CONCAT(status, attempts) ORDER BY attempts) FROM mail_outbox WHERE tenant_id = $TENANT")" = "sent1,sent2"
 
+# ---- a permanent refusal (550) ends as failed after OUTBOX_PERMANENT_ATTEMPTS (3) attempts -------------
+RCPT3=reject-$(openssl rand -hex 6)@example.test
+check "third mail queued" "$PROBE_MAIL" queue "$TENANT" "$RCPT3" "Ms Reject" "https://localhost/x?t=${TOKEN}3"
+st3() { q "SELECT CONCAT(status, ' ', attempts) FROM mail_outbox WHERE tenant_id = $TENANT AND status <> 'sent'"; }
+"$ADMIN" mail send >/dev/null 2>&1
+check "after a 550 the mail is queued for a retry ($(st3))" test "$(st3)" = "queued 1"
+ECC_TEST_CLOCK_OFFSET=120 "$ADMIN" mail send >/dev/null 2>&1
+check "second attempt ($(st3))" test "$(st3)" = "queued 2"
+out=$(ECC_TEST_CLOCK_OFFSET=400 "$ADMIN" mail send 2>&1)
+check "third attempt gives up ($(st3))" test "$(st3)" = "failed 3"
+check "the report says failed ($out)" grep -q "failed 1" <<<"$out"
+check "the refused mail never reached the sink" test "$(lines "$RCPT3")" = 0
+
 # ---- cleanup ----------------------------------------------------------------------------------------
 "$PROBE_MAIL" cleanup "$TENANT"
 check "test rows removed" test "$(q "SELECT COUNT(*) FROM mail_outbox WHERE tenant_id = $TENANT") $(q "SELECT COUNT(*) FROM tenants WHERE id = $TENANT")" = "0 0"

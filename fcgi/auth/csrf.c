@@ -97,7 +97,13 @@ csrf_check(struct req *r)
 	if (site != NULL && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0)
 		return deny("fetch_site");
 	const char *origin = req_header(r, "HTTP_ORIGIN");
-	if (origin != NULL) {
+	/* A page sent with Referrer-Policy: no-referrer (the set-password
+	 * page) makes the browser send "Origin: null" on its own forms; then
+	 * Fetch Metadata must vouch for the request instead. */
+	if (origin != NULL && strcmp(origin, "null") == 0) {
+		if (site == NULL || strcmp(site, "same-origin") != 0)
+			return deny("origin_null");
+	} else if (origin != NULL) {
 		const char *base = r->app->zone == ZONE_OPS ? r->app->cfg.ops_base_url
 							    : r->app->cfg.base_url;
 		if (strcmp(origin, origin_of(r->arena, base)) != 0)

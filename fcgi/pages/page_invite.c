@@ -63,6 +63,7 @@ form(struct req *r, const char *token, const struct target *tg, const char *erro
 	struct view *v = render_root(r);
 	view_set_str(r->arena, v, "token", token);
 	view_set_int(r->arena, v, "min_length", tg->t.s.pw_min_length);
+	view_set_bool(r->arena, v, "reset", tg->kind == DBQ_TOKEN_RESET);
 	if (error != NULL)
 		view_set_str(r->arena, v, "error", error);
 	resp_header(r, "Referrer-Policy", "no-referrer");

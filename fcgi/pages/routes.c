@@ -2,16 +2,24 @@
 #include "routes.h"
 
 #include "http/req.h"
+#include "pages/page_account.h"
+#include "pages/page_audit.h"
 #include "pages/page_dashboard.h"
 #include "pages/page_enrol.h"
 #include "pages/page_health.h"
+#include "pages/page_history.h"
 #include "pages/page_home.h"
 #include "pages/page_invite.h"
 #include "pages/page_lang.h"
 #include "pages/page_login.h"
 #include "pages/page_ops_home.h"
 #include "pages/page_ops_notices.h"
+#include "pages/page_password_reset.h"
+#include "pages/page_reauth.h"
+#include "pages/page_security.h"
 #include "pages/page_test.h"
+#include "pages/page_users.h"
+#include "pages/page_users_actions.h"
 #include "server/app.h"
 
 /* One row per route; ROUTE keeps the handler's name for tests and logs. */
@@ -39,6 +47,37 @@ const struct route routes[] = {
 	ROUTE(HTTP_GET, "/invite/{token:str}", page_invite_form, CUST, 0, ROLE_NONE),
 	ROUTE(HTTP_POST, "/invite", page_invite_submit, CUST, R_CSRF, ROLE_NONE),
 	ROUTE(HTTP_GET, "/dashboard", page_dashboard, CUST, R_AUTH, ROLE_VIEWER),
+
+	/* user management (tenant admins) */
+	ROUTE(HTTP_GET, "/reauth", page_reauth_form, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_POST, "/reauth", page_reauth_submit, CUST, R_AUTH | R_CSRF, ROLE_VIEWER),
+	ROUTE(HTTP_GET, "/users", page_users_list, CUST, R_AUTH, ROLE_ADMIN),
+	ROUTE(HTTP_POST, "/users", page_users_actions_invite, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),
+	ROUTE(HTTP_GET, "/users/new", page_users_new, CUST, R_AUTH, ROLE_ADMIN),
+	ROUTE(HTTP_GET, "/users/{id:int}", page_users_show, CUST, R_AUTH, ROLE_ADMIN),
+	ROUTE(HTTP_POST, "/users/{id:int}/role", page_users_actions_role, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),
+	ROUTE(HTTP_POST, "/users/{id:int}/disable", page_users_actions_disable, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),
+	ROUTE(HTTP_POST, "/users/{id:int}/enable", page_users_actions_enable, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),
+	ROUTE(HTTP_POST, "/users/{id:int}/delete", page_users_actions_delete, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),
+	ROUTE(HTTP_POST, "/users/{id:int}/resend", page_users_actions_resend, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),
+	ROUTE(HTTP_POST, "/users/{id:int}/reset-2fa", page_users_actions_reset_2fa, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),
+	ROUTE(HTTP_POST, "/users/{id:int}/end-sessions", page_users_actions_end_sessions, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),
+
+	/* my account, security settings, histories */
+	ROUTE(HTTP_GET, "/account", page_account, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_POST, "/account/lang", page_account_lang, CUST, R_AUTH | R_CSRF, ROLE_VIEWER),
+	ROUTE(HTTP_POST, "/account/password", page_account_password, CUST, R_AUTH | R_CSRF, ROLE_VIEWER),
+	ROUTE(HTTP_GET, "/account/sessions", page_account_sessions, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_POST, "/account/sessions/revoke", page_account_session_revoke, CUST, R_AUTH | R_CSRF, ROLE_VIEWER),
+	ROUTE(HTTP_GET, "/account/history", page_history_mine, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_GET, "/password/forgot", page_password_reset_form, CUST, 0, ROLE_NONE),
+	ROUTE(HTTP_POST, "/password/forgot", page_password_reset_submit, CUST, R_CSRF, ROLE_NONE),
+	ROUTE(HTTP_GET, "/settings/security", page_security_form, CUST, R_AUTH, ROLE_ADMIN),
+	ROUTE(HTTP_POST, "/settings/security", page_security_submit, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),
+	ROUTE(HTTP_GET, "/login-history", page_history, CUST, R_AUTH, ROLE_ADMIN),
+	ROUTE(HTTP_GET, "/login-history.csv", page_history_csv, CUST, R_AUTH, ROLE_ADMIN),
+	ROUTE(HTTP_GET, "/audit", page_audit, CUST, R_AUTH, ROLE_ADMIN),
+	ROUTE(HTTP_GET, "/audit.csv", page_audit_csv, CUST, R_AUTH, ROLE_ADMIN),
 
 	/* operator console */
 	ROUTE(HTTP_GET, "/", page_ops_home, OPS, 0, ROLE_NONE),

@@ -74,6 +74,8 @@ stack_suites() { # label
 	echo "== integration against the real stack ($1)"
 	local t
 	for t in tests/integration/t*; do
+		# sqlmap takes minutes and tests the SQL layer, not memory safety: once, on the test build
+		if [ "$1" = asan ] && [[ $t == */t06* ]]; then continue; fi
 		case "$t" in
 		*.py) run_suite "$1/$(basename "$t")" /usr/bin/python3 "$t" ;;
 		*.sh) run_suite "$1/$(basename "$t")" bash "$t" ;;

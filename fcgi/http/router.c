@@ -47,13 +47,13 @@ value_ok(enum ptype t, const char *v, size_t n)
 	if (n == 0)
 		return false;
 	switch (t) {
-	case P_INT:
-		if (n > 18 || v[0] == '0')
+	case P_INT: /* 1 .. INT64_MAX, no sign, no leading zero */
+		if (n > 19 || v[0] == '0')
 			return false;
 		for (size_t i = 0; i < n; i++)
 			if (v[i] < '0' || v[i] > '9')
 				return false;
-		return true;
+		return n < 19 || memcmp(v, "9223372036854775807", 19) <= 0;
 	case P_SLUG:
 		if (n > 64)
 			return false;

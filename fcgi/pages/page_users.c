@@ -175,6 +175,12 @@ int
 page_users_load(struct req *r, struct user *u)
 {
 	struct app *app = (struct app *)r->app;
+	/* {id:str} in the table: the router's int type stops at 18 digits and
+	 * user ids (token_random_id) have up to 19; the check is done here. */
+	const char *p = req_param(r, "id");
+	size_t n = p != NULL ? strlen(p) : 0;
+	if (n == 0 || n > 19 || p[0] == '0' || strspn(p, "0123456789") != n)
+		return 404;
 	int64_t id = 0;
 	if (req_param_i64(r, "id", &id) != 0 || id <= 0)
 		return 404;

@@ -6,6 +6,7 @@
 #   ops/dev/stack.sh stop    stop everything this checkout started in this mode; no process is left
 #   ops/dev/stack.sh status
 #   ops/dev/stack.sh reload  SIGHUP the worker pools (configuration and templates)
+#   ops/dev/stack.sh mailer start|stop   the background mail sender (tests that send mail themselves pause it)
 # Ports and paths come from ops/dev/env.sh (ECC_MODE=run|test|bench).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -79,6 +80,35 @@ stop_pool() {
 	rm -f "$pidf"
 }
 
+# The demo tenant: its first administrator is invited the real way (the link is printed and the
+# mail lands in var/mail/), and a second administrator is ready to sign in at once.
+demo_tenant() {
+	local out
+	if "$ECC_BUILD/ecc-admin" --config "$ECC_CONFIG" tenant list 2>/dev/null | grep -qw demo; then
+		say "Demo tenant 'demo' exists (data kept from the last run)."
+		[ -f "$ECC_VAR/demo.txt" ] && cat "$ECC_VAR/demo.txt"
+		return 0
+	fi
+	out=$("$ECC_BUILD/ecc-admin" --config "$ECC_CONFIG" tenant create --code demo --name "デモ商店" \
+		--admin-email owner@demo.example --admin-name "デモ 管理者")
+	local link key pw
+	link=$(grep -o 'https://[^ ]*/invite/[A-Za-z0-9_-]*' <<<"$out")
+	out=$("$ECC_BUILD/ecc-admin" --config "$ECC_CONFIG" demo admin --tenant demo --email admin@demo.example \
+		--name "デモ 管理者2")
+	pw=$(sed -n 's/^password: //p' <<<"$out")
+	key=$(sed -n 's/^totp_key: //p' <<<"$out")
+	(umask 077; cat >"$ECC_VAR/demo.txt" <<DEMO
+  Demo tenant (企業コード): demo
+  1. The real path — invitation for owner@demo.example (also in var/mail/, see index.jsonl):
+       $link
+  2. A ready administrator:  企業コード demo / admin@demo.example / password: $pw
+       TOTP key: $key
+       current code: oathtool --totp -b $key
+DEMO
+	)
+	cat "$ECC_VAR/demo.txt"
+}
+
 demo_data() {
 	ops/dev/mariadb.sh client ecc <<'SQL'
 INSERT INTO notices (kind, title_ja, title_en, body_ja, body_en, published_at)
@@ -147,6 +177,8 @@ run)
 	start
 	demo_data
 	say ""
+	demo_tenant
+	say ""
 	say "EC Connector is running ($ECC_MODE mode, data in $ECC_VAR)."
 	say "  Customer site:     $ECC_BASE_URL/"
 	say "  Operator console:  $ECC_OPS_BASE_URL/"
@@ -158,8 +190,16 @@ run)
 start) start ;;
 stop) stop ;;
 status) status ;;
+mailer)
+	# tests that drive "ecc-admin mail send" themselves pause the background sender
+	case "${2:-}" in
+	stop) stop_mailer ;;
+	start) export ECC_CONFIG=$ECC_VAR/etc/ecc.conf; start_mailer ;;
+	*) echo "usage: stack.sh mailer start|stop" >&2; exit 2 ;;
+	esac
+	;;
 reload)
 	for z in customer ops; do pid_alive "$ECC_VAR/run/ecc-web-$z.pid" && kill -HUP "$(cat "$ECC_VAR/run/ecc-web-$z.pid")"; done
 	;;
-*) echo "usage: stack.sh run|start|stop|status|reload" >&2; exit 2 ;;
+*) echo "usage: stack.sh run|start|stop|status|reload|mailer start|stop" >&2; exit 2 ;;
 esac

@@ -122,7 +122,7 @@ out=$(ECC_SCHEMA_DIR=$S "$ADMIN" migrate 2>&1)
 check "scratch migration applied ($out)" grep -q "^applied 9991_t0200_scratch (2 statements)" <<<"$out"
 check "scratch data inserted" test "$(as_root -e "SELECT REPLACE(note, '\n', '|') FROM t0200_scratch")" = "it's;|multi-line"
 out=$(ECC_SCHEMA_DIR=$S "$ADMIN" migrate 2>&1)
-check "scratch: second run is a no-op" grep -q "^up to date (2 migrations)" <<<"$out"
+check "scratch: second run is a no-op" grep -q "^up to date ([0-9]* migrations)" <<<"$out"
 
 # an applied file edited: refused, nothing applied
 echo "-- edited" >>"$S/0001_init.sql"

@@ -13,11 +13,14 @@ TMP=$(mktemp -d)
 TENANT=
 SINK_STARTED=
 cleanup() {
+	[ -n "${MAILER_PAUSED:-}" ] && ops/dev/stack.sh mailer start >/dev/null 2>&1
 	if [ -n "$TENANT" ]; then "$PROBE_MAIL" cleanup "$TENANT" >/dev/null 2>&1 || true; fi
 	if [ -n "$SINK_STARTED" ]; then ops/dev/smtp.sh stop >/dev/null 2>&1 || true; fi
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
+# this suite runs "ecc-admin mail send" itself: pause the stack's background sender meanwhile
+if [ -f "$ECC_VAR/run/mailer.pid" ]; then ops/dev/stack.sh mailer stop >/dev/null 2>&1 && MAILER_PAUSED=1; fi
 
 if ! ops/dev/mariadb.sh status >/dev/null 2>&1; then
 	check "MariaDB is running (ops/dev/stack.sh start)" false

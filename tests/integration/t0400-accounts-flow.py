@@ -1,38 +1,18 @@
 """t0400-accounts-flow.py: invitation → set password → mandatory TOTP enrolment → recovery codes → logout → login
 with password + TOTP; replay, wrong codes, recovery code, enumeration-proof failures, cookies, fixation, timeouts."""
-import json
 import os
 import re
-import subprocess
 import sys
 import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from ecctest import Client, Suite, VAR  # noqa: E402
+from accounts import PASSWORD, admin, form_token, totp, wait_mail  # noqa: E402
 
 t = Suite("accounts-flow")
-ROOT = os.environ["ECC_ROOT"]
-ADMIN = [os.environ["ECC_BUILD"] + "/ecc-admin", "--config", f"{VAR}/etc/ecc.conf"]
 CODE = "flow%d" % (int(time.time()) % 100000)
 EMAIL = f"owner@{CODE}.example"
-PASSWORD = "川のほとりで静かに読書する 2026"
-
-
-def admin(*args):
-    return subprocess.run(ADMIN + list(args), capture_output=True, text=True, timeout=60)
-
-
-def totp(key, offset=0):
-    now = int(time.time()) + offset
-    out = subprocess.run(["oathtool", "--totp", "-b", f"--now=@{now}", key.replace(" ", "")],
-                         capture_output=True, text=True, check=True)
-    return out.stdout.strip()
-
-
-def form_token(html):
-    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    return m.group(1) if m else None
 
 
 # 1. the tenant and its first admin, invited by ecc-admin
@@ -44,24 +24,9 @@ link, token = m.group(1), m.group(2)
 t.check(link.startswith(os.environ["ECC_BASE_URL"] + "/invite/"), "link built from the configured base URL")
 
 # the mail reaches the SMTP sink (the stack's sender runs every 2 s)
-found = None
-for _ in range(50):
-    try:
-        for line in open(f"{VAR}/mail/index.jsonl", encoding="utf-8"):
-            j = json.loads(line)
-            if EMAIL in j.get("rcpt", []):
-                found = j
-    except FileNotFoundError:
-        pass
-    if found:
-        break
-    time.sleep(0.2)
+found, body = wait_mail(EMAIL)
 t.check(found is not None, "invitation mail arrived at the sink")
 if found:
-    eml = open(f"{VAR}/mail/{found['file']}", "rb").read()
-    import email
-    msg = email.message_from_bytes(eml)
-    body = msg.get_payload(decode=True).decode("utf-8")
     t.check(token in body, "the mail carries the link")
     t.check("招待" in found["subject"], f"Japanese subject decoded: {found['subject']}")
 

@@ -21,7 +21,7 @@ SID=$("$ADMIN" --config "$ECC_VAR/etc/ecc.conf" test session --tenant "$CODE" --
 # sqlmap: HTTPS to a development CA it does not know (it does not verify certificates), batch mode, boolean/error/union
 # and stacked techniques (time-based blind would take minutes and adds nothing for prepared statements).
 common=(--batch --disable-coloring --flush-session --output-dir="$TMP/out" --level=2 --risk=1 --technique=BEUS
-	--threads=4 --timeout=15 --retries=1 --answers="follow=N")
+	--timeout=15 --retries=1 --answers="follow=N")
 scan() { # label, sqlmap args...
 	local label=$1; shift
 	sqlmap "${common[@]}" "$@" >"$TMP/$label.log" 2>&1

@@ -25,6 +25,7 @@ import sys
 RAW_ALLOW = {"qr"}              # names allowed in {{{x}}} / {{&x}}: qr = fcgi/html/qr.c (VIEW_SAFE SVG)
 URL_BUILDER_KEYS = {"download_href"}  # view keys holding URLs our C code builds: download_href = data:text/plain;base64 (page_enrol.c)
 QUERY_KEYS = {"static_v"}       # view keys allowed inside the query part of a literal local URL
+PATH_ID_KEYS = {"id"}           # view keys allowed as a whole path segment: numbers the C side renders
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "data"}
 
 ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
@@ -147,8 +148,14 @@ def url_ok(value):
         return False
     if tags:
         q = value.find("?")
-        if q < 0 or value.find("{{") < q:
-            return False
+        path = value if q < 0 else value[:q]
+        for seg in path.split("/"):
+            if "{{" not in seg:
+                continue
+            m = re.fullmatch(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}", seg)
+            if not m or m.group(1) not in PATH_ID_KEYS:
+                return False
+        tags = MUSTACHE.findall(value[q:]) if q >= 0 else []
         for t in tags:
             m = re.fullmatch(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}", t)
             if not m or m.group(1) not in QUERY_KEYS:

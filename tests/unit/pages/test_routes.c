@@ -79,7 +79,9 @@ matching(void)
 	T_INTEQ(try(a, ZONE_CUSTOMER, HTTP_GET, "/__test/item/042", &rt, &allow, &r), 404);
 	T_INTEQ(try(a, ZONE_CUSTOMER, HTTP_GET, "/__test/item/4x", &rt, &allow, &r), 404);
 	T_INTEQ(try(a, ZONE_CUSTOMER, HTTP_GET, "/__test/item/0", &rt, &allow, &r), 404);
-	T_INTEQ(try(a, ZONE_CUSTOMER, HTTP_GET, "/__test/item/1234567890123456789", &rt, &allow, &r), 404);
+	T_INTEQ(try(a, ZONE_CUSTOMER, HTTP_GET, "/__test/item/9223372036854775807", &rt, &allow, &r), 0);
+	T_INTEQ(try(a, ZONE_CUSTOMER, HTTP_GET, "/__test/item/9223372036854775808", &rt, &allow, &r), 404);
+	T_INTEQ(try(a, ZONE_CUSTOMER, HTTP_GET, "/__test/item/12345678901234567890", &rt, &allow, &r), 404);
 	T_INTEQ(try(a, ZONE_OPS, HTTP_GET, "/__test/item/42", &rt, &allow, &r), 404);
 #endif
 	arena_free(a);

@@ -2,6 +2,7 @@
 with password + TOTP; replay, wrong codes, recovery code, enumeration-proof failures, cookies, fixation, timeouts."""
 import os
 import re
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -11,6 +12,7 @@ from ecctest import Client, Suite, VAR  # noqa: E402
 from accounts import PASSWORD, admin, form_token, totp, wait_mail  # noqa: E402
 
 t = Suite("accounts-flow")
+ADMIN_CMD = [os.environ["ECC_BUILD"] + "/ecc-admin", "--config", f"{VAR}/etc/ecc.conf"]
 CODE = "flow%d" % (int(time.time()) % 100000)
 EMAIL = f"owner@{CODE}.example"
 
@@ -123,6 +125,65 @@ for i in range(4):
     r = c3.post_form("/login/2fa", {"code": "%06d" % (123456 + i)}, token=tok)
 t.check(r.status == 303 and r.header("Location") == "/login", f"5 wrong codes end the login ({r.status})")
 t.check(c3.get("/login/2fa").status == 303, "pending session is gone")
+
+# session fixation: a session id planted before login never becomes a session
+planted = "A" * 43
+fx = Client()
+fx.cookies["__Host-ecc_sid"] = planted
+login(fx, CODE, EMAIL, PASSWORD)
+tok = form_token(fx.get("/login/2fa").text)
+r = fx.post_form("/login/2fa", {"recovery_code": codes[3]}, token=tok)  # TOTP steps are used up: a recovery code
+t.check(fx.cookies.get("__Host-ecc_sid") not in (None, planted), "a planted session id is replaced at login")
+bad = Client()
+bad.cookies["__Host-ecc_sid"] = planted
+t.check(bad.get("/dashboard").status == 303, "the planted id does not authenticate")
+
+# server-side timeouts: time passes for the session (its stored timestamps move back), nothing else changes
+def session_row_of(client):
+    import hashlib
+    return hashlib.sha256(client.cookies["__Host-ecc_sid"].encode()).hexdigest()
+
+def move_back(client, column, interval):
+    subprocess.run([os.environ["ECC_ROOT"] + "/ops/dev/mariadb.sh", "client", "ecc", "-e",
+                    f"UPDATE sessions SET {column} = {column} - INTERVAL {interval} WHERE id_hash = UNHEX('{session_row_of(client)}')"],
+                   check=True, capture_output=True)
+
+idle = Client()
+idle.cookies["__Host-ecc_sid"] = fx.cookies["__Host-ecc_sid"]
+t.check(idle.get("/dashboard").status == 200, "session alive")
+move_back(idle, "last_seen_at", "29 MINUTE")
+t.check(idle.get("/dashboard").status == 200, "29 minutes idle: still signed in")
+move_back(idle, "last_seen_at", "31 MINUTE")
+t.check(idle.get("/dashboard").status == 303, "31 minutes idle: signed out on the server")
+c4 = Client()
+login(c4, CODE, EMAIL, PASSWORD)
+r = c4.post_form("/login/2fa", {"recovery_code": codes[2]}, token=form_token(c4.get("/login/2fa").text))
+t.check(c4.get("/dashboard").status == 200, "signed in again")
+move_back(c4, "created_at", "13 HOUR")
+t.check(c4.get("/dashboard").status == 303, "12 hours after sign-in: signed out even when active")
+
+# password failures are counted in the database, across both workers
+uid = subprocess.run([os.environ["ECC_ROOT"] + "/ops/dev/mariadb.sh", "client", "-N", "-B", "ecc", "-e",
+                      "SELECT u.id FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE t.code = '%s' AND u.role = 'admin'" % CODE],
+                     capture_output=True, text=True).stdout.split()[0]
+def failed_logins():
+    return int(subprocess.run([os.environ["ECC_ROOT"] + "/ops/dev/mariadb.sh", "client", "-N", "-B", "ecc", "-e",
+                               f"SELECT failed_logins FROM users WHERE id = {uid}"], capture_output=True, text=True).stdout.strip())
+before = failed_logins()
+for i in range(6):
+    login(Client(), CODE, EMAIL, "wrong password number %d" % i)
+t.check(failed_logins() == before + 6, f"6 failures from 6 clients over the worker pool count 6 ({failed_logins() - before})")
+subprocess.run(ADMIN_CMD + ["user", "unlock", "--tenant", CODE, "--email", EMAIL], capture_output=True)
+
+# an invitation link past its expiry is refused like an unknown one
+p2 = subprocess.run(ADMIN_CMD + ["tenant", "create", "--code", CODE + "x", "--name", "期限切れ商店",
+                                 "--admin-email", "late@" + CODE + ".example"], capture_output=True, text=True)
+m2 = re.search(r"/invite/([A-Za-z0-9_-]{43})", p2.stdout)
+if m2:
+    subprocess.run([os.environ["ECC_ROOT"] + "/ops/dev/mariadb.sh", "client", "ecc", "-e",
+                    "UPDATE auth_tokens t JOIN tenants n ON n.id = t.tenant_id SET t.expires_at = UTC_TIMESTAMP() - INTERVAL 1 MINUTE WHERE n.code = '%s'" % (CODE + "x")],
+                   check=True, capture_output=True)
+t.check(m2 is not None and Client().get("/invite/" + m2.group(1)).status == 404, "an expired invitation link is refused")
 
 # nothing secret in the logs
 logs = open(f"{VAR}/log/ecc-web-customer.log", encoding="utf-8").read()

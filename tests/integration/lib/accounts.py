@@ -8,7 +8,7 @@ import subprocess
 import time
 import urllib.parse
 
-from ecctest import Client, VAR
+from ecctest import Client, VAR, remember_secret
 
 ADMIN = [os.environ["ECC_BUILD"] + "/ecc-admin", "--config", f"{VAR}/etc/ecc.conf"]
 PASSWORD = "川のほとりで静かに読書する 2026"
@@ -85,6 +85,8 @@ def create_tenant(code, name, admin_email, admin_name):
 def set_password(c, link, password=PASSWORD):
     """Open the invitation link and set the password; returns the POST response (303 → /enrol)."""
     token = link.rsplit("/", 1)[1]
+    remember_secret(token)
+    remember_secret(password)
     r = c.get(urllib.parse.urlparse(link).path)
     return c.post_form("/invite", {"token": token, "password": password, "password2": password},
                        token=form_token(r.text))
@@ -97,6 +99,9 @@ def enrol(c, offset=0):
     key = km.group(1) if km else ""
     r = c.post_form("/enrol", {"code": totp(key, offset)}, token=form_token(r.text))
     codes = re.findall(r"<li><code>([a-z0-9-]{29})</code></li>", r.text)
+    remember_secret(key.replace(" ", ""))
+    for rc in codes:
+        remember_secret(rc)
     return key, codes, r
 
 

@@ -263,6 +263,20 @@ page_users_actions_enable(struct req *r)
 }
 
 int
+page_users_actions_unlock(struct req *r)
+{
+	struct user u;
+	int st = begin(r, &u);
+	if (st != 0)
+		return st;
+	int rc = dbq_users_unlock(app_of(r)->db, r->arena, r->session->tenant_id, u.id);
+	if (rc != 0)
+		return rc == -ERR_NOT_FOUND ? 404 : db_status(rc);
+	record(r, "user_unlocked", u.id, arena_printf(r->arena, "failed=%u", u.failed_logins));
+	return done(r, &u, "user_unlocked");
+}
+
+int
 page_users_actions_delete(struct req *r)
 {
 	struct user u;

@@ -124,6 +124,20 @@ t.check(r.status == 303 and user_row(UID)[1] == "active", f"enabled ({r.status})
 uc2, r = login(CODE, U_EMAIL, key=ukey, offset=30)
 t.check(r.status == 303 and uc2.get("/dashboard").status == 200, f"signs in again after enabling ({r.status})")
 
+# 6b. wrong passwords lock the account (counted in the database); the admin unlocks it from the user's page
+for i in range(10):
+    login_password(Client(), CODE, U_EMAIL, "not the password %d" % i)
+locked = sql(f"SELECT failed_logins, locked_until IS NOT NULL FROM users WHERE id = {int(UID)}")[0]
+t.check(locked == ["10", "1"], f"10 failures lock the account ({locked})")
+t.check(login_password(Client(), CODE, U_EMAIL).header("Location") is None, "the right password is refused while locked")
+t.check('action="/users/%s/unlock"' % UID in adm.get(f"/users/{UID}").text, "the user's page offers to unlock")
+r = post(adm, f"/users/{UID}/unlock", {}, f"/users/{UID}")
+t.check(r.status == 303 and sql(f"SELECT failed_logins, locked_until IS NULL FROM users WHERE id = {int(UID)}")[0] == ["0", "1"],
+        f"unlocked ({r.status})")
+t.check(login_password(Client(), CODE, U_EMAIL).header("Location") == "/login/2fa", "the password works again")
+t.check("user_unlocked" in [a for row in sql(f"SELECT action FROM audit_log WHERE target_user_id = {int(UID)}") for a in row],
+        "the unlock is in the audit log")
+
 # 7. end sessions
 r = post(adm, f"/users/{UID}/end-sessions", {"confirm": "1"}, f"/users/{UID}")
 t.check(r.status == 303, f"sessions ended ({r.status})")

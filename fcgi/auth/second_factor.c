@@ -10,6 +10,8 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "db/dbq_recovery.h"
+#include "db/dbq_sessions.h"
+#include "db/dbq_tenants.h"
 #include "db/dbq_users.h"
 #include "html/view.h"
 #include "http/req.h"
@@ -34,6 +36,20 @@ second_factor_notify(struct req *r, const struct user *u, const char *name, int6
 	if (mail_queue(app->db, r->arena, app->tmpl, u->tenant_id, r->session->key, u->email, u->lang,
 		       name, vars, &err) != 0)
 		log_event(LOG_ERROR, "mail_queue_failed", LOG_S("mail", name), LOG_S("error", err.data));
+}
+
+int
+second_factor_failed(struct req *r, const struct user *u)
+{
+	struct app *app = (struct app *)r->app;
+	struct session *s = r->session;
+	int count = 1 << 20; /* unknown: treat as over any limit */
+	struct tenant t;
+	dbq_sessions_code_failure(app->db, r->arena, s->id_hash, &count);
+	if (dbq_tenants_get(app->db, r->arena, s->tenant_id, &t) == 0)
+		dbq_users_login_failed(app->db, r->arena, s->tenant_id, u->id, t.s.lockout_threshold,
+				       t.s.lockout_minutes, NULL);
+	return count;
 }
 
 int

@@ -18,6 +18,11 @@ struct user;
 int second_factor_check(struct req *r, const struct user *u, const char *code, const char *recovery,
 			const char **factor, const char **reason);
 
+/* second_factor_failed: count one wrong second factor on the session and on
+ * the account (the lockout counter, tenant settings); returns the session's
+ * count of wrong codes so far (callers end the session at 5). */
+int second_factor_failed(struct req *r, const struct user *u);
+
 /* second_factor_notify: queue mail template name (e.g. "second_factor_failed")
  * to the user in their language; remaining (recovery codes left) is passed
  * when >= 0. Failures are logged, not returned. */

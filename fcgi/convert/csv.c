@@ -150,3 +150,15 @@ csv_finish(struct csv *c, struct arena *a, char **out, size_t *len, size_t *unma
 		*unmappable = bad;
 	return 0;
 }
+
+int
+csv_encoding_parse(const char *s, enum csv_encoding *out)
+{
+	if (*s == '\0' || strcmp(s, "utf8") == 0)
+		*out = CSV_UTF8_BOM;
+	else if (strcmp(s, "sjis") == 0)
+		*out = CSV_CP932;
+	else
+		return -ERR_INVALID;
+	return 0;
+}

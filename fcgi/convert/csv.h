@@ -62,4 +62,8 @@ void csv_end_row(struct csv *c);
  */
 int csv_finish(struct csv *c, struct arena *a, char **out, size_t *len, size_t *unmappable);
 
+/* csv_encoding_parse: the export choice of a query parameter: "" or "utf8"
+ * → CSV_UTF8_BOM, "sjis" → CSV_CP932; anything else -ERR_INVALID. */
+int csv_encoding_parse(const char *s, enum csv_encoding *out);
+
 #endif

@@ -57,27 +57,26 @@ name_ok(const char *name)
 	return true;
 }
 
+const struct dbq_tenants_field dbq_tenants_fields[] = {
+	{ "pw_min_length", offsetof(struct tenant_settings, pw_min_length), 12, 128 },
+	{ "pw_history", offsetof(struct tenant_settings, pw_history), 0, 24 },
+	{ "pw_expiry_days", offsetof(struct tenant_settings, pw_expiry_days), 0, 3650 },
+	{ "invite_ttl_hours", offsetof(struct tenant_settings, invite_ttl_hours), 1, 72 },
+	{ "session_idle_minutes", offsetof(struct tenant_settings, session_idle_minutes), 5, 30 },
+	{ "session_absolute_hours", offsetof(struct tenant_settings, session_absolute_hours), 1, 12 },
+	{ "lockout_threshold", offsetof(struct tenant_settings, lockout_threshold), 3, 100 },
+	{ "lockout_minutes", offsetof(struct tenant_settings, lockout_minutes), 1, 1440 },
+};
+const size_t dbq_tenants_nfields = sizeof dbq_tenants_fields / sizeof dbq_tenants_fields[0];
+
 int
 dbq_tenants_settings_check(const struct tenant_settings *s, const char **field)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-		int lo, hi;
-	} ranges[] = {
-		{ "pw_min_length", offsetof(struct tenant_settings, pw_min_length), 12, 128 },
-		{ "pw_history", offsetof(struct tenant_settings, pw_history), 0, 24 },
-		{ "pw_expiry_days", offsetof(struct tenant_settings, pw_expiry_days), 0, 3650 },
-		{ "invite_ttl_hours", offsetof(struct tenant_settings, invite_ttl_hours), 1, 72 },
-		{ "session_idle_minutes", offsetof(struct tenant_settings, session_idle_minutes), 5, 30 },
-		{ "session_absolute_hours", offsetof(struct tenant_settings, session_absolute_hours), 1, 12 },
-		{ "lockout_threshold", offsetof(struct tenant_settings, lockout_threshold), 3, 100 },
-		{ "lockout_minutes", offsetof(struct tenant_settings, lockout_minutes), 1, 1440 },
-	};
-	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+	const struct dbq_tenants_field *ranges = dbq_tenants_fields;
+	for (size_t i = 0; i < dbq_tenants_nfields; i++) {
 		int v;
 		memcpy(&v, (const char *)s + ranges[i].off, sizeof v);
-		if (v < ranges[i].lo || v > ranges[i].hi) {
+		if (v < ranges[i].min || v > ranges[i].max) {
 			if (field != NULL)
 				*field = ranges[i].name;
 			return -ERR_INVALID;

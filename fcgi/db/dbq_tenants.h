@@ -46,6 +46,16 @@ int dbq_tenants_code_normalize(struct arena *a, const char *in, char **out);
  * dbq_tenants_settings_check: 0 when every field is in its range, else
  * -ERR_INVALID and *field (may be NULL) names the first bad field (static).
  */
+/* The integer settings with their ranges (the one table; the security
+ * settings screen iterates it). */
+struct dbq_tenants_field {
+	const char *name;
+	size_t off;   /* offsetof(struct tenant_settings, name) */
+	int min, max;
+};
+extern const struct dbq_tenants_field dbq_tenants_fields[];
+extern const size_t dbq_tenants_nfields;
+
 int dbq_tenants_settings_check(const struct tenant_settings *s, const char **field);
 
 /*

@@ -145,11 +145,7 @@ page_audit_csv(struct req *r)
 	if (parse(r, &x) != 0 || qparam(r, "enc", &enc) != 0)
 		return 400;
 	enum csv_encoding e;
-	if (strcmp(enc, "utf8") == 0 || *enc == '\0')
-		e = CSV_UTF8_BOM;
-	else if (strcmp(enc, "sjis") == 0)
-		e = CSV_CP932;
-	else
+	if (csv_encoding_parse(enc, &e) != 0)
 		return 400;
 	struct user *users = NULL;
 	size_t nusers = 0, n = 0, total = 0;

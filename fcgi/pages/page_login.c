@@ -186,12 +186,7 @@ page_login_2fa_submit(struct req *r)
 		return 503;
 	bool ok = rc == 0;
 	if (!ok) {
-		int count = LOGIN_MAX_CODE_FAILURES;
-		struct tenant t;
-		dbq_sessions_code_failure(app->db, r->arena, s->id_hash, &count);
-		if (dbq_tenants_get(app->db, r->arena, s->tenant_id, &t) == 0)
-			dbq_users_login_failed(app->db, r->arena, s->tenant_id, u.id,
-					       t.s.lockout_threshold, t.s.lockout_minutes, NULL);
+		int count = second_factor_failed(r, &u);
 		history(r, s->tenant_id, s->key, u.id, false, reason, factor);
 		if (count >= LOGIN_MAX_CODE_FAILURES) {
 			log_event(LOG_WARN, "authn_login_fail_max", LOG_I("user_id", (int64_t)u.id));

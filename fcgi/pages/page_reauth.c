@@ -98,12 +98,7 @@ page_reauth_submit(struct req *r)
 	if (rc == -ERR_UNAVAILABLE)
 		return 503;
 	if (rc != 0) {
-		int count = REAUTH_MAX_FAILURES;
-		struct tenant t;
-		dbq_sessions_code_failure(app->db, r->arena, s->id_hash, &count);
-		if (dbq_tenants_get(app->db, r->arena, s->tenant_id, &t) == 0)
-			dbq_users_login_failed(app->db, r->arena, s->tenant_id, u.id,
-					       t.s.lockout_threshold, t.s.lockout_minutes, NULL);
+		int count = second_factor_failed(r, &u);
 		log_event(LOG_WARN, "authn_step_up_fail", LOG_S("reason", reason), LOG_S("factor", factor),
 			  LOG_I("user_id", (int64_t)u.id));
 		if (count >= REAUTH_MAX_FAILURES) {

@@ -15,23 +15,9 @@
 #include "pages/render.h"
 #include "server/app.h"
 
-/* The integer fields, their offsets in struct tenant_settings and ranges
- * (the same as dbq_tenants_settings_check). */
-static const struct {
-	const char *name;
-	size_t off;
-	int min, max;
-} fields[] = {
-	{ "pw_min_length", offsetof(struct tenant_settings, pw_min_length), 12, 128 },
-	{ "pw_history", offsetof(struct tenant_settings, pw_history), 0, 24 },
-	{ "pw_expiry_days", offsetof(struct tenant_settings, pw_expiry_days), 0, 3650 },
-	{ "invite_ttl_hours", offsetof(struct tenant_settings, invite_ttl_hours), 1, 72 },
-	{ "session_idle_minutes", offsetof(struct tenant_settings, session_idle_minutes), 5, 30 },
-	{ "session_absolute_hours", offsetof(struct tenant_settings, session_absolute_hours), 1, 12 },
-	{ "lockout_threshold", offsetof(struct tenant_settings, lockout_threshold), 3, 100 },
-	{ "lockout_minutes", offsetof(struct tenant_settings, lockout_minutes), 1, 1440 },
-};
-#define NFIELDS (sizeof fields / sizeof fields[0])
+/* The integer fields and their ranges: the one table in dbq_tenants.c. */
+#define fields dbq_tenants_fields
+#define NFIELDS dbq_tenants_nfields
 
 static int *
 slot(struct tenant_settings *s, size_t i)

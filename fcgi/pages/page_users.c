@@ -75,6 +75,7 @@ user_view(struct req *r, const struct user *u)
 	view_set_bool(a, o, "is_invited", u->status == USER_INVITED);
 	view_set_bool(a, o, "is_active", u->status == USER_ACTIVE);
 	view_set_bool(a, o, "is_disabled", u->status == USER_DISABLED);
+	view_set_bool(a, o, "restrict_connections", u->restrict_connections);
 	view_set_bool(a, o, "is_locked", u->locked_until > clock_now() || u->failed_logins > 0);
 	view_set_bool(a, o, "totp_enabled", u->totp_enabled);
 	view_set_bool(a, o, "is_self", u->id == r->session->user_id);

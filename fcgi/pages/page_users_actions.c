@@ -262,6 +262,34 @@ page_users_actions_enable(struct req *r)
 	return done(r, &u, "user_enabled");
 }
 
+/*
+ * Restrict a user to chosen connections. Connections arrive with the
+ * connectors issue: until a tenant has any, the choice is "all connections"
+ * or "none" (restricted with an empty set); connection ids submitted now are
+ * refused because none can belong to the tenant yet.
+ */
+int
+page_users_actions_connections(struct req *r)
+{
+	struct user u;
+	int st = begin(r, &u);
+	if (st != 0)
+		return st;
+	const char *restrict_s = NULL, *conn = NULL;
+	int rc = req_form(r, "restrict", &restrict_s);
+	if (rc == -ERR_CONFLICT || req_form(r, "connection", &conn) != -ERR_NOT_FOUND)
+		return 400;
+	bool restricted = restrict_s != NULL && strcmp(restrict_s, "1") == 0;
+	if (restrict_s != NULL && !restricted && strcmp(restrict_s, "0") != 0)
+		return 400;
+	struct app *app = app_of(r);
+	if ((rc = dbq_users_set_connections(app->db, r->arena, r->session->tenant_id, u.id, NULL, 0)) != 0 ||
+	    (rc = dbq_users_set_restrict(app->db, r->arena, r->session->tenant_id, u.id, restricted)) != 0)
+		return rc == -ERR_NOT_FOUND ? 404 : db_status(rc);
+	record(r, "user_connections_changed", u.id, restricted ? "restricted=1 connections=0" : "restricted=0");
+	return done(r, &u, "user_connections_changed");
+}
+
 int
 page_users_actions_unlock(struct req *r)
 {

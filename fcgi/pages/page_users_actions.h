@@ -19,6 +19,7 @@ int page_users_actions_invite(struct req *r);       /* POST /users: email, name,
 int page_users_actions_role(struct req *r);         /* POST /users/{id}/role: role */
 int page_users_actions_disable(struct req *r);      /* POST /users/{id}/disable: confirm */
 int page_users_actions_enable(struct req *r);       /* POST /users/{id}/enable */
+int page_users_actions_connections(struct req *r); /* POST /users/{id}/connections: restrict to chosen connections */
 int page_users_actions_unlock(struct req *r);       /* POST /users/{id}/unlock: clear failed logins and the lock */
 int page_users_actions_delete(struct req *r);       /* POST /users/{id}/delete: confirm */
 int page_users_actions_resend(struct req *r);       /* POST /users/{id}/resend */

@@ -59,6 +59,7 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/users/{id:int}/disable", page_users_actions_disable, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),
 	ROUTE(HTTP_POST, "/users/{id:int}/enable", page_users_actions_enable, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),
 	ROUTE(HTTP_POST, "/users/{id:int}/unlock", page_users_actions_unlock, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),
+	ROUTE(HTTP_POST, "/users/{id:int}/connections", page_users_actions_connections, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),
 	ROUTE(HTTP_POST, "/users/{id:int}/delete", page_users_actions_delete, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),
 	ROUTE(HTTP_POST, "/users/{id:int}/resend", page_users_actions_resend, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),
 	ROUTE(HTTP_POST, "/users/{id:int}/reset-2fa", page_users_actions_reset_2fa, CUST, R_AUTH | R_CSRF, ROLE_ADMIN),

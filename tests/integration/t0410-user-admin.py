@@ -124,6 +124,16 @@ t.check(r.status == 303 and user_row(UID)[1] == "active", f"enabled ({r.status})
 uc2, r = login(CODE, U_EMAIL, key=ukey, offset=30)
 t.check(r.status == 303 and uc2.get("/dashboard").status == 200, f"signs in again after enabling ({r.status})")
 
+# 6a. restrict the user to chosen connections (none exist yet: restricted means none); the check function reads it
+r = post(adm, f"/users/{UID}/connections", {"restrict": "1"}, f"/users/{UID}")
+t.check(r.status == 303 and sql(f"SELECT restrict_connections FROM users WHERE id = {int(UID)}")[0] == ["1"],
+        f"restricted to chosen connections ({r.status})")
+r = post(adm, f"/users/{UID}/connections", {"restrict": "1", "connection": "123"}, f"/users/{UID}")
+t.check(r.status == 400, f"a connection that does not exist cannot be chosen ({r.status})")
+r = post(adm, f"/users/{UID}/connections", {"restrict": "0"}, f"/users/{UID}")
+t.check(r.status == 303 and sql(f"SELECT restrict_connections FROM users WHERE id = {int(UID)}")[0] == ["0"],
+        "back to all connections")
+
 # 6b. wrong passwords lock the account (counted in the database); the admin unlocks it from the user's page
 for i in range(10):
     login_password(Client(), CODE, U_EMAIL, "not the password %d" % i)

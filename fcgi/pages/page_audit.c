@@ -12,6 +12,7 @@
 #include "db/dbq_users.h"
 #include "html/view.h"
 #include "http/req.h"
+#include "pages/listing.h"
 #include "pages/render.h"
 #include "server/app.h"
 
@@ -24,41 +25,21 @@ struct filters {
 	size_t page;
 };
 
-static int
-qparam(struct req *r, const char *name, const char **out)
-{
-	*out = "";
-	int rc = req_query(r, name, out);
-	if (rc == -ERR_CONFLICT)
-		return -1;
-	if (rc != 0)
-		*out = "";
-	return strlen(*out) > 64 ? -1 : 0;
-}
-
 /* 400 for a repeated or oversized parameter, -1 for a bad value, 0. */
 static int
 parse(struct req *r, struct filters *x)
 {
 	const char *page;
 	memset(x, 0, sizeof *x);
-	if (qparam(r, "action", &x->f.action) || qparam(r, "from", &x->f.from_jst) ||
-	    qparam(r, "to", &x->f.to_jst) || qparam(r, "page", &page))
+	if (listing_param(r, "action", 64, &x->f.action) || listing_param(r, "from", 64, &x->f.from_jst) ||
+	    listing_param(r, "to", 64, &x->f.to_jst) || listing_param(r, "page", 64, &page))
 		return 400;
-	x->page = 1;
-	if (*page) {
-		size_t n = strlen(page);
-		if (n > 6 || strspn(page, "0123456789") != n || (x->page = strtoul(page, NULL, 10)) == 0)
-			return -1;
-	}
+	if (listing_page(page, MAX_PAGE, &x->page) != 0)
+		return -1;
 	size_t an = strlen(x->f.action);
 	if (an > 48 || strspn(x->f.action, "abcdefghijklmnopqrstuvwxyz0123456789_.") != an)
 		return -1;
-	int64_t ms;
-	if ((*x->f.from_jst && dbq_audit_jst_day(x->f.from_jst, &ms) != 0) ||
-	    (*x->f.to_jst && dbq_audit_jst_day(x->f.to_jst, &ms) != 0))
-		return -1;
-	return 0;
+	return listing_dates(x->f.from_jst, x->f.to_jst);
 }
 
 static const char *
@@ -124,14 +105,7 @@ page_audit(struct req *r)
 	view_set_str(r->arena, v, "f_action", x.f.action);
 	view_set_str(r->arena, v, "f_from", x.f.from_jst);
 	view_set_str(r->arena, v, "f_to", x.f.to_jst);
-	size_t pages = total == 0 ? 1 : (total + PER_PAGE - 1) / PER_PAGE;
-	view_set_int(r->arena, v, "page", (int64_t)x.page);
-	view_set_int(r->arena, v, "pages", (int64_t)pages);
-	view_set_int(r->arena, v, "total", (int64_t)total);
-	view_set_bool(r->arena, v, "has_prev", x.page > 1);
-	view_set_int(r->arena, v, "prev_page", (int64_t)(x.page > 1 ? x.page - 1 : 1));
-	view_set_bool(r->arena, v, "has_next", x.page < pages);
-	view_set_int(r->arena, v, "next_page", (int64_t)(x.page + 1));
+	listing_pager(r, v, x.page, total, PER_PAGE);
 	return render_page(r, "audit/list", v, 200);
 }
 
@@ -142,7 +116,7 @@ page_audit_csv(struct req *r)
 	struct session *s = r->session;
 	struct filters x;
 	const char *enc;
-	if (parse(r, &x) != 0 || qparam(r, "enc", &enc) != 0)
+	if (parse(r, &x) != 0 || listing_param(r, "enc", 64, &enc) != 0)
 		return 400;
 	enum csv_encoding e;
 	if (csv_encoding_parse(enc, &e) != 0)

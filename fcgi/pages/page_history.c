@@ -13,6 +13,7 @@
 #include "db/dbq_users.h"
 #include "html/view.h"
 #include "http/req.h"
+#include "pages/listing.h"
 #include "pages/render.h"
 #include "server/app.h"
 
@@ -32,19 +33,6 @@ app_of(struct req *r)
 	return (struct app *)r->app;
 }
 
-/* An optional single-valued query parameter ("" when absent). */
-static int
-qparam(struct req *r, const char *name, const char **out)
-{
-	*out = "";
-	int rc = req_query(r, name, out);
-	if (rc == -ERR_CONFLICT)
-		return -1;
-	if (rc != 0)
-		*out = "";
-	return strlen(*out) > 64 ? -1 : 0;
-}
-
 static bool
 digits(const char *s, size_t max)
 {
@@ -59,14 +47,12 @@ parse(struct req *r, struct filters *x)
 {
 	const char *page;
 	memset(x, 0, sizeof *x);
-	if (qparam(r, "user", &x->user) || qparam(r, "result", &x->result) ||
-	    qparam(r, "from", &x->from) || qparam(r, "to", &x->to) || qparam(r, "page", &page))
+	if (listing_param(r, "user", 64, &x->user) || listing_param(r, "result", 64, &x->result) ||
+	    listing_param(r, "from", 64, &x->from) || listing_param(r, "to", 64, &x->to) ||
+	    listing_param(r, "page", 64, &page))
 		return 400;
-	x->page = 1;
-	if (*page) {
-		if (!digits(page, 6) || (x->page = (size_t)strtoul(page, NULL, 10)) == 0)
-			return -1;
-	}
+	if (listing_page(page, 999999, &x->page) != 0)
+		return -1;
 	if (*x->user) {
 		if (!digits(x->user, 20))
 			return -1;
@@ -78,8 +64,7 @@ parse(struct req *r, struct filters *x)
 		x->f.result = 2;
 	else if (*x->result)
 		return -1;
-	int64_t ms;
-	if ((*x->from && dbq_audit_jst_day(x->from, &ms) != 0) || (*x->to && dbq_audit_jst_day(x->to, &ms) != 0))
+	if (listing_dates(x->from, x->to) != 0)
 		return -1;
 	x->f.from_jst = x->from;
 	x->f.to_jst = x->to;
@@ -109,20 +94,6 @@ entry_view(struct req *r, const struct login_entry *e, const struct user *u)
 	view_set_str(r->arena, row, "ip", e->ip[0] ? e->ip : "-");
 	view_set_str(r->arena, row, "ua", e->ua[0] ? e->ua : "-");
 	return row;
-}
-
-/* page, pages, has_prev/prev_page, has_next/next_page into v. */
-static void
-pager(struct req *r, struct view *v, size_t page, size_t total)
-{
-	size_t pages = total == 0 ? 1 : (total + PER_PAGE - 1) / PER_PAGE;
-	view_set_int(r->arena, v, "page", (int64_t)page);
-	view_set_int(r->arena, v, "pages", (int64_t)pages);
-	view_set_int(r->arena, v, "total", (int64_t)total);
-	view_set_bool(r->arena, v, "has_prev", page > 1);
-	view_set_int(r->arena, v, "prev_page", (int64_t)(page > 1 ? page - 1 : 1));
-	view_set_bool(r->arena, v, "has_next", page < pages);
-	view_set_int(r->arena, v, "next_page", (int64_t)(page + 1));
 }
 
 static int
@@ -182,7 +153,7 @@ page_history(struct req *r)
 	view_set_str(r->arena, v, "f_from", x.from);
 	view_set_str(r->arena, v, "f_to", x.to);
 	view_set_bool(r->arena, v, "admin_view", true);
-	pager(r, v, x.page, total);
+	listing_pager(r, v, x.page, total, PER_PAGE);
 	return render_page(r, "history/list", v, 200);
 }
 
@@ -193,7 +164,7 @@ page_history_csv(struct req *r)
 	struct session *s = r->session;
 	struct filters x;
 	const char *enc;
-	if (parse(r, &x) != 0 || qparam(r, "enc", &enc) != 0)
+	if (parse(r, &x) != 0 || listing_param(r, "enc", 64, &enc) != 0)
 		return 400;
 	enum csv_encoding e;
 	if (csv_encoding_parse(enc, &e) != 0)
@@ -267,6 +238,6 @@ page_history_mine(struct req *r)
 		view_push(r->arena, rows, entry_view(r, &list[i], NULL));
 	view_set(r->arena, v, "rows", rows);
 	view_set_bool(r->arena, v, "admin_view", false);
-	pager(r, v, x.page, total);
+	listing_pager(r, v, x.page, total, PER_PAGE);
 	return render_page(r, "account/history", v, 200);
 }

@@ -11,6 +11,7 @@
 #include "html/view.h"
 #include "http/req.h"
 #include "pages/page_reauth.h"
+#include "pages/listing.h"
 #include "pages/render.h"
 #include "server/app.h"
 
@@ -126,7 +127,6 @@ page_users_list(struct req *r)
 			    USERS_PAGE_SIZE, &us, &n, &total);
 	if (rc != 0)
 		return rc == -ERR_UNAVAILABLE ? 503 : 500;
-	size_t pages = (total + USERS_PAGE_SIZE - 1) / USERS_PAGE_SIZE;
 	struct arena *a = r->arena;
 	struct view *v = render_root(r);
 	struct view *list = view_list(a);
@@ -136,13 +136,7 @@ page_users_list(struct req *r)
 	view_set_bool(a, v, "has_users", n > 0);
 	view_set_str(a, v, "q", q);
 	view_set_bool(a, v, "searching", q[0] != '\0');
-	view_set_int(a, v, "total", (int64_t)total);
-	view_set_int(a, v, "page", (int64_t)page);
-	view_set_int(a, v, "pages", (int64_t)(pages ? pages : 1));
-	view_set_bool(a, v, "has_prev", page > 1);
-	view_set_int(a, v, "prev_page", (int64_t)page - 1);
-	view_set_bool(a, v, "has_next", page < pages);
-	view_set_int(a, v, "next_page", (int64_t)page + 1);
+	listing_pager(r, v, page, total, USERS_PAGE_SIZE);
 	resp_header(r, "Cache-Control", "no-store");
 	return render_page(r, "users/list", v, 200);
 }

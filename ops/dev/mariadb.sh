@@ -138,8 +138,8 @@ sql_mode = STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_
 innodb_buffer_pool_size = 128M
 innodb_log_file_size = 64M
 innodb_file_per_table = ON
-# io_uring reads of encrypted pages failed transiently here at start-up ("ibdata1 is corrupted",
-# fine on the next start); the thread-based I/O avoids that at a small cost in speed.
+# thread-based I/O instead of io_uring: tried against the transient start-up fault described in
+# cmd_start (it did not prevent it); kept because it costs little here.
 innodb_use_native_aio = OFF
 max_connections = 200
 
@@ -223,6 +223,26 @@ cmd_start() {
 	rm -f "$SOCK"
 	: >>"$ERRLOG"
 	chown "$user:" "$ERRLOG"
+	# MariaDB 10.11 here now and then fails to start right after a clean shutdown with "Failed to read page
+	# 7 from file './ibdata1': Page read from tablespace is corrupted" (encrypted system tablespace); the very
+	# next start reads the same files without complaint. Such a start is retried, at most twice, and said so.
+	local attempt rc
+	for attempt in 1 2 3; do
+		launch "$user" && return 0
+		rc=$?
+		if [ "$rc" = 2 ] && [ "$attempt" -lt 3 ]; then
+			say "start-up read a page as corrupted (transient; see $ERRLOG); starting again"
+			continue
+		fi
+		exit 1
+	done
+}
+
+# launch USER: start mariadbd and wait until it answers. 0: running; 1: failed; 2: exited during start-up
+# reporting a corrupted page read.
+launch() {
+	local user=$1 pid i from
+	from=$(($(wc -c <"$ERRLOG") + 1))
 	# setsid: the server gets its own session and outlives this script and its terminal.
 	setsid mariadbd --defaults-file="$CNF" </dev/null >>"$ERRLOG" 2>&1 &
 	pid=$!
@@ -234,6 +254,10 @@ cmd_start() {
 		alive "$pid" || server_pid >/dev/null || break
 		sleep 0.1
 	done
+	if ! alive "$pid" && tail -c "+$from" "$ERRLOG" | grep -q "Page read from tablespace is corrupted"; then
+		wait_gone "$pid" 10 || true
+		return 2
+	fi
 	if alive "$pid"; then
 		echo "mariadb: server did not answer on $SOCK within ${START_WAIT}s; last lines of $ERRLOG:" >&2
 	else
@@ -244,7 +268,7 @@ cmd_start() {
 		kill -TERM "$pid" 2>/dev/null || true
 		wait_gone "$pid" 20 || kill -KILL "$pid" 2>/dev/null || true
 	fi
-	exit 1
+	return 1
 }
 
 cmd_stop() {

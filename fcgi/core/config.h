@@ -48,6 +48,8 @@ struct config {
 	char *smtp_password_file;/* "" = none; read by the mail sender */
 	char *mail_from;         /* "Name <local@domain>", checked by mail/mime */
 	char *mail_ca_file;      /* "" = system CA store */
+	/* connectors */
+	char *outbound_allowlist; /* "host" or "host:port", comma-separated: may be non-public (connectors/ssrf) */
 	/* accounts */
 	char *password_blocklist; /* ':'-separated Debian word lists of common passwords */
 	/* logging */

@@ -452,6 +452,22 @@ cmd_audit_verify(struct admin *ad, int argc, char **argv)
 	return 0;
 }
 
+/* tenant_user: connect (app_db) and look up a user by tenant code and email;
+ * 0, or the exit status after reporting the problem. */
+static int
+tenant_user(struct admin *ad, const char *code, const char *email, struct db **db, struct tenant *t,
+	    struct user *u)
+{
+	int rc = app_db(ad, db);
+	if (rc != 0)
+		return rc;
+	if ((rc = dbq_tenants_find_by_code(*db, ad->app, code, t)) != 0)
+		return fail_rc(ad, *db, "tenant", rc);
+	if ((rc = dbq_users_find_by_email(*db, ad->app, t->id, t->key, email, u)) != 0)
+		return fail_rc(ad, *db, "user", rc);
+	return 0;
+}
+
 static int
 cmd_user_unlock(struct admin *ad, int argc, char **argv)
 {
@@ -465,14 +481,10 @@ cmd_user_unlock(struct admin *ad, int argc, char **argv)
 		return 2;
 	}
 	struct db *db;
-	if ((rc = app_db(ad, &db)) != 0)
-		return rc;
 	struct tenant t;
 	struct user u;
-	if ((rc = dbq_tenants_find_by_code(db, ad->app, v[0], &t)) != 0)
-		return fail_rc(ad, db, "tenant", rc);
-	if ((rc = dbq_users_find_by_email(db, ad->app, t.id, t.key, v[1], &u)) != 0)
-		return fail_rc(ad, db, "user", rc);
+	if ((rc = tenant_user(ad, v[0], v[1], &db, &t, &u)) != 0)
+		return rc;
 	if ((rc = dbq_users_unlock(db, ad->app, t.id, u.id)) != 0 ||
 	    (rc = dbq_audit_append(db, ad->app, t.id, 0, "user_unlocked", u.id, "by=ecc-admin")) != 0)
 		return fail_rc(ad, db, "unlock", rc);
@@ -523,14 +535,10 @@ cmd_test_session(struct admin *ad, int argc, char **argv)
 	if (v[0] == NULL || v[1] == NULL)
 		return 2;
 	struct db *db;
-	if ((rc = app_db(ad, &db)) != 0)
-		return rc;
 	struct tenant t;
 	struct user u;
-	if ((rc = dbq_tenants_find_by_code(db, ad->app, v[0], &t)) != 0)
-		return fail_rc(ad, db, "tenant", rc);
-	if ((rc = dbq_users_find_by_email(db, ad->app, t.id, t.key, v[1], &u)) != 0)
-		return fail_rc(ad, db, "user", rc);
+	if ((rc = tenant_user(ad, v[0], v[1], &db, &t, &u)) != 0)
+		return rc;
 	const char *sid = rand_token(ad->app, 32);
 	unsigned char h[32];
 	SHA256((const unsigned char *)sid, strlen(sid), h);

@@ -4,10 +4,13 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "auth/session.h"
+#include "convert/csv.h"
 #include "core/err.h"
 #include "db/dbq_audit.h"
 #include "html/view.h"
 #include "http/req.h"
+#include "server/app.h"
 
 int
 listing_param(struct req *r, const char *name, size_t max, const char **out)
@@ -59,4 +62,24 @@ listing_pager(struct req *r, struct view *v, size_t page, size_t total, size_t p
 	view_set_int(r->arena, v, "prev_page", (int64_t)(page > 1 ? page - 1 : 1));
 	view_set_bool(r->arena, v, "has_next", page < pages);
 	view_set_int(r->arena, v, "next_page", (int64_t)(page + 1));
+}
+
+int
+listing_csv_send(struct req *r, struct csv *c, const char *what, const char *filename, size_t rows)
+{
+	struct app *app = (struct app *)r->app;
+	struct session *s = r->session;
+	bool sjis = c->enc == CSV_CP932;
+	char *out;
+	size_t len;
+	if (csv_finish(c, r->arena, &out, &len, NULL) != 0)
+		return 500;
+	dbq_audit_append(app->db, r->arena, s->tenant_id, s->user_id, "export", 0,
+			 arena_printf(r->arena, "what=%s rows=%zu enc=%s", what, rows,
+				      sjis ? "sjis" : "utf8"));
+	resp_header(r, "Content-Disposition",
+		    arena_printf(r->arena, "attachment; filename=\"%s\"", filename));
+	resp_header(r, "Cache-Control", "no-store");
+	resp_set_body(r, sjis ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8", out, len);
+	return 200;
 }

@@ -23,4 +23,13 @@ int listing_dates(const char *from, const char *to);
  * into v, for per_page rows a page. */
 void listing_pager(struct req *r, struct view *v, size_t page, size_t total, size_t per_page);
 
+struct csv;
+
+/* listing_csv_send: finish the export c (rows data rows, in c->enc) as an
+ * attachment named filename, record it in the tenant's audit log as action
+ * "export" with what=<what>, and return the status (200, or 500 when the
+ * document cannot be built). */
+int listing_csv_send(struct req *r, struct csv *c, const char *what, const char *filename,
+		     size_t rows);
+
 #endif

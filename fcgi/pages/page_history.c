@@ -201,17 +201,7 @@ page_history_csv(struct req *r)
 		csv_cell_str(&c, list[i].ua);
 		csv_end_row(&c);
 	}
-	char *out;
-	size_t len;
-	if (csv_finish(&c, r->arena, &out, &len, NULL) != 0)
-		return 500;
-	dbq_audit_append(app->db, r->arena, s->tenant_id, s->user_id, "export", 0,
-			 arena_printf(r->arena, "what=login_history rows=%zu enc=%s", n,
-				      e == CSV_CP932 ? "sjis" : "utf8"));
-	resp_header(r, "Content-Disposition", "attachment; filename=\"login-history.csv\"");
-	resp_header(r, "Cache-Control", "no-store");
-	resp_set_body(r, e == CSV_CP932 ? "text/csv; charset=Shift_JIS" : "text/csv; charset=utf-8", out, len);
-	return 200;
+	return listing_csv_send(r, &c, "login_history", "login-history.csv", n);
 }
 
 int

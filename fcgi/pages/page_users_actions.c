@@ -68,6 +68,17 @@ done(struct req *r, const struct user *u, const char *flash)
 	return resp_redirect(r, arena_printf(r->arena, "/users/%llu", (unsigned long long)u->id));
 }
 
+/* applied: the end of every action — the database's answer rc, then the
+ * audit entry and the flash, or the error status. */
+static int
+applied(struct req *r, const struct user *u, int rc, const char *action, const char *detail)
+{
+	if (rc != 0)
+		return rc == -ERR_NOT_FOUND ? 404 : db_status(rc);
+	record(r, action, u->id, detail);
+	return done(r, u, action);
+}
+
 static int
 refuse(struct req *r, const struct user *u, const char *key, int status)
 {
@@ -256,10 +267,8 @@ page_users_actions_enable(struct req *r)
 		return done(r, &u, "user_enabled");
 	int status = u.password_hash != NULL ? USER_ACTIVE : USER_INVITED;
 	int rc = dbq_users_set_status(app_of(r)->db, r->arena, r->session->tenant_id, u.id, status);
-	if (rc != 0)
-		return rc == -ERR_NOT_FOUND ? 404 : db_status(rc);
-	record(r, "user_enabled", u.id, arena_printf(r->arena, "status=%s", dbq_users_status_name(status)));
-	return done(r, &u, "user_enabled");
+	return applied(r, &u, rc, "user_enabled",
+		       arena_printf(r->arena, "status=%s", dbq_users_status_name(status)));
 }
 
 /*
@@ -285,9 +294,9 @@ page_users_actions_connections(struct req *r)
 	struct app *app = app_of(r);
 	if ((rc = dbq_users_set_connections(app->db, r->arena, r->session->tenant_id, u.id, NULL, 0)) != 0 ||
 	    (rc = dbq_users_set_restrict(app->db, r->arena, r->session->tenant_id, u.id, restricted)) != 0)
-		return rc == -ERR_NOT_FOUND ? 404 : db_status(rc);
-	record(r, "user_connections_changed", u.id, restricted ? "restricted=1 connections=0" : "restricted=0");
-	return done(r, &u, "user_connections_changed");
+		return applied(r, &u, rc, "user_connections_changed", "");
+	return applied(r, &u, 0, "user_connections_changed",
+		       restricted ? "restricted=1 connections=0" : "restricted=0");
 }
 
 int
@@ -298,10 +307,7 @@ page_users_actions_unlock(struct req *r)
 	if (st != 0)
 		return st;
 	int rc = dbq_users_unlock(app_of(r)->db, r->arena, r->session->tenant_id, u.id);
-	if (rc != 0)
-		return rc == -ERR_NOT_FOUND ? 404 : db_status(rc);
-	record(r, "user_unlocked", u.id, arena_printf(r->arena, "failed=%u", u.failed_logins));
-	return done(r, &u, "user_unlocked");
+	return applied(r, &u, rc, "user_unlocked", arena_printf(r->arena, "failed=%u", u.failed_logins));
 }
 
 int

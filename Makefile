@@ -16,7 +16,7 @@ VARIANT ?= release
 SHARED  ?= $(abspath ../shared)
 B       ?= build/$(VARIANT)
 
-PKGS    := fcgi libmariadb json-c libcurl openssl liboath libargon2 libqrencode
+PKGS    := fcgi libmariadb json-c libcurl openssl liboath libargon2 libqrencode zlib
 CC      ?= cc
 WARN    := -Wall -Wextra -Werror -Werror=format-security -Wformat=2 -Wshadow \
            -Wstrict-prototypes -Wmissing-prototypes -Wpointer-arith -Wvla -fno-common
@@ -49,7 +49,7 @@ LIBS_ALL   := $(PKG_LIBS) -lm $(LDLIBS)
 
 LIB_SRC  := $(sort $(filter-out fcgi/bin/%,$(wildcard fcgi/*/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o)
-BINS     := $(B)/ecc-web $(B)/ecc-admin
+BINS     := $(B)/ecc-web $(B)/ecc-admin $(B)/ecc-fetch
 UNIT_SRC := $(sort $(wildcard tests/unit/*/test_*.c tests/conformance/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/%.c=$(B)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))

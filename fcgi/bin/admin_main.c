@@ -4,8 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "core/arena.h"
 #include "auth/provision.h"
+#include "connectors/conn.h"
+#include "connectors/conn_open.h"
+#include "db/dbq_connections.h"
 #include "core/clock.h"
 #include "core/rand.h"
 #include "db/dbq_sessions.h"
@@ -61,7 +66,7 @@ struct command {
 
 static admin_fn cmd_migrate, cmd_migrate_status, cmd_db_check, cmd_mail_send, cmd_help;
 static admin_fn cmd_tenant_create, cmd_tenant_list, cmd_audit_verify, cmd_user_unlock;
-static admin_fn cmd_demo_admin;
+static admin_fn cmd_demo_admin, cmd_connection_create;
 #ifdef ECC_TEST
 static admin_fn cmd_test_session;
 #endif
@@ -83,6 +88,9 @@ static const struct command commands[] = {
 	  "check the audit hash chains; exit 1 and one line per broken link" },
 	{ "user unlock", cmd_user_unlock, "--tenant CODE --email E",
 	  "clear a user's failed logins and lock" },
+	{ "connection create", cmd_connection_create,
+	  "--tenant CODE --platform P --name N [--endpoint URL] [--settings JSON]  (secrets JSON on stdin)",
+	  "add a connection to a platform (the same checks as the screen); prints its id" },
 	{ "demo admin", cmd_demo_admin, "--tenant CODE --email E [--name NAME] [--role admin|editor|viewer]",
 	  "development demo: an active user with a generated password and TOTP key, printed once" },
 #ifdef ECC_TEST
@@ -519,6 +527,69 @@ cmd_demo_admin(struct admin *ad, int argc, char **argv)
 		return fail_rc(ad, db, "user", rc);
 	dbq_audit_append(db, ad->app, t.id, 0, "user_created", id, "by=ecc-admin demo");
 	printf("user: %llu\npassword: %s\ntotp_key: %s\n", (unsigned long long)id, pw, key);
+	return 0;
+}
+
+/* read_stdin: all of standard input (at most max bytes) as a string in a; NULL if more. */
+static char *
+read_stdin(struct arena *a, size_t max)
+{
+	char *b = arena_alloc(a, max + 1);
+	size_t n = fread(b, 1, max + 1, stdin);
+	if (n > max)
+		return NULL;
+	b[n] = '\0';
+	return b;
+}
+
+static int
+cmd_connection_create(struct admin *ad, int argc, char **argv)
+{
+	static const char *const names[] = { "--tenant", "--platform", "--name", "--endpoint", "--settings" };
+	const char *v[5] = { NULL, NULL, NULL, NULL, "{}" };
+	int rc = parse_opts(ad, argc, argv, names, 5, v);
+	if (rc != 0)
+		return rc;
+	const struct conn_ops *ops = v[1] ? conn_find(v[1]) : NULL;
+	if (v[0] == NULL || ops == NULL || v[2] == NULL) {
+		fprintf(stderr, "ecc-admin: %s: --tenant, --platform shopify|rakuten|amazon and --name are required\n",
+			ad->command);
+		return 2;
+	}
+	char *secrets = read_stdin(ad->app, 8192);
+	struct json_object *sj = secrets ? conn_open_json(ad->app, secrets) : NULL;
+	struct json_object *tj = conn_open_json(ad->app, v[4]);
+	if (sj == NULL || tj == NULL)
+		return fail(ad, "--settings and standard input must each be one JSON object (secrets on stdin)");
+	struct buf msg;
+	buf_init(&msg, ad->app, 128);
+	if (ops->validate(tj, sj, &msg) != 0)
+		return fail(ad, buf_cstr(&msg));
+	char *endpoint = NULL;
+	if (dbq_connections_endpoint_norm(ad->app, v[3] ? v[3] : ops->default_endpoint, &endpoint) != 0)
+		return fail(ad, "--endpoint: an http(s) URL without user, query or fragment");
+	struct db *db;
+	if ((rc = app_db(ad, &db)) != 0)
+		return rc;
+	struct tenant t;
+	if ((rc = dbq_tenants_find_by_code(db, ad->app, v[0], &t)) != 0)
+		return fail_rc(ad, db, "tenant", rc);
+	struct connection_input in = {
+		.platform = ops->platform,
+		.name = v[2],
+		.endpoint = endpoint,
+		.settings_json = json_object_to_json_string_ext(tj, JSON_C_TO_STRING_PLAIN),
+		.secrets_json = json_object_to_json_string_ext(sj, JSON_C_TO_STRING_PLAIN),
+		.credential_expires_at = ops->credential_expiry ? ops->credential_expiry(tj) : 0,
+		.streams = ops->streams,
+	};
+	uint64_t id = 0;
+	if ((rc = dbq_connections_create(db, ad->app, t.id, t.key, &in, &id)) != 0)
+		return fail_rc(ad, db, "connection", rc);
+	dbq_audit_append(db, ad->app, t.id, 0, "connection.create", 0,
+			 arena_printf(ad->app, "connection=%llu platform=%s by=ecc-admin", (unsigned long long)id,
+				      ops->platform));
+	printf("connection: %llu\n", (unsigned long long)id);
 	return 0;
 }
 

@@ -103,6 +103,7 @@ header_cb(char *p, size_t size, size_t nmemb, void *ud)
 	} keep[] = {
 		{ "content-type", offsetof(struct http_response, content_type) },
 		{ "retry-after", offsetof(struct http_response, retry_after) },
+		{ "x-shopify-shop-api-call-limit", offsetof(struct http_response, call_limit) },
 		{ "link", offsetof(struct http_response, link) },
 		{ "location", offsetof(struct http_response, location) },
 	};

@@ -36,6 +36,7 @@ struct http_response {
 	size_t body_len;
 	char *content_type;
 	char *retry_after;
+	char *call_limit;     /* X-Shopify-Shop-Api-Call-Limit ("32/40"): the leaky bucket's fill */
 	char *link;
 	char *location;       /* only when redirects ran out or were not followed */
 	char *final_url;      /* URL of the last hop */

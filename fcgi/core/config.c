@@ -52,6 +52,7 @@ static const struct key keys[] = {
 	S(mail_from, "ECコネクター <no-reply@localhost>"),
 	S(mail_ca_file, ""),
 	S(outbound_allowlist, ""),
+	S(outbound_ca_file, ""),
 	S(password_blocklist, "/usr/share/john/password.lst:/usr/share/dict/cracklib-small"),
 	S(log_level, "info"),
 };

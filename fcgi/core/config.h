@@ -50,6 +50,7 @@ struct config {
 	char *mail_ca_file;      /* "" = system CA store */
 	/* connectors */
 	char *outbound_allowlist; /* "host" or "host:port", comma-separated: may be non-public (connectors/ssrf) */
+	char *outbound_ca_file;   /* "" = system CA store; a CA bundle for platform APIs (tests: the dev CA) */
 	/* accounts */
 	char *password_blocklist; /* ':'-separated Debian word lists of common passwords */
 	/* logging */

@@ -5,8 +5,10 @@
 #include <time.h>
 
 #include "auth/session.h"
+#include "connectors/conn.h"
 #include "core/clock.h"
 #include "core/err.h"
+#include "db/dbq_connections.h"
 #include "db/dbq_users.h"
 #include "html/view.h"
 #include "http/req.h"
@@ -188,6 +190,37 @@ page_users_load(struct req *r, struct user *u)
 	return 0;
 }
 
+/* Every connection of the tenant as a check box for "only the chosen
+ * connections", checked when u may use it; 0 or a database error. */
+static int
+connection_choices(struct req *r, const struct user *u, struct view *v)
+{
+	struct app *app = (struct app *)r->app;
+	struct connection *all = NULL, *mine = NULL;
+	size_t n = 0, m = 0;
+	int rc = dbq_connections_list(app->db, r->arena, r->session->tenant_id, 0, &all, &n);
+	if (rc == 0)
+		rc = dbq_connections_list(app->db, r->arena, r->session->tenant_id, u->id, &mine, &m);
+	if (rc != 0)
+		return rc;
+	struct view *list = view_list(r->arena);
+	for (size_t i = 0; i < n; i++) {
+		bool checked = false;
+		for (size_t j = 0; j < m && !checked; j++)
+			checked = mine[j].id == all[i].id;
+		const struct conn_ops *ops = conn_find(all[i].platform);
+		struct view *o = view_obj(r->arena);
+		view_set_int(r->arena, o, "id", (int64_t)all[i].id);
+		view_set_str(r->arena, o, "name", all[i].name);
+		view_set_str(r->arena, o, "platform_label", ops != NULL ? ops->label : all[i].platform);
+		view_set_bool(r->arena, o, "checked", checked);
+		view_push(r->arena, list, o);
+	}
+	view_set(r->arena, v, "connections", list);
+	view_set_bool(r->arena, v, "has_connections", n > 0);
+	return 0;
+}
+
 int
 page_users_render_show(struct req *r, const struct user *u, const char *error, int status)
 {
@@ -195,6 +228,9 @@ page_users_render_show(struct req *r, const struct user *u, const char *error, i
 	struct view *v = render_root(r);
 	view_set(a, v, "user", user_view(r, u));
 	view_set(a, v, "roles", role_options(r, u->role));
+	int rc = connection_choices(r, u, v);
+	if (rc != 0)
+		return rc == -ERR_UNAVAILABLE ? 503 : 500;
 	if (error != NULL)
 		view_set_str(a, v, "error", error);
 	resp_header(r, "Cache-Control", "no-store");

@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "db/dbq_audit.h"
+#include "db/dbq_connections.h"
 #include "db/dbq_tenants.h"
 #include "db/dbq_tokens.h"
 #include "db/dbq_users.h"
@@ -271,11 +272,45 @@ page_users_actions_enable(struct req *r)
 		       arena_printf(r->arena, "status=%s", dbq_users_status_name(status)));
 }
 
+/* The connection ids chosen on the form ("connection", repeated), each
+ * one a connection of this tenant: 0; -1 for any other value (not a
+ * decimal id, or not one of ours); -2 when the database does not answer. */
+static int
+chosen_connections(struct req *r, uint64_t **ids, size_t *n)
+{
+	const char **vals = NULL;
+	size_t count = form_get_all(&r->form, r->arena, "connection", &vals, NULL);
+	struct connection *all = NULL;
+	size_t nall = 0;
+	*ids = arena_calloc(r->arena, count + 1, sizeof **ids);
+	*n = 0;
+	if (count == 0)
+		return 0;
+	if (dbq_connections_list(app_of(r)->db, r->arena, r->session->tenant_id, 0, &all, &nall) != 0)
+		return -2;
+	for (size_t i = 0; i < count; i++) {
+		size_t len = strlen(vals[i]);
+		uint64_t id = 0;
+		if (len == 0 || len > 19 || vals[i][0] == '0' || strspn(vals[i], "0123456789") != len)
+			return -1;
+		for (size_t k = 0; k < len; k++)
+			id = id * 10 + (uint64_t)(vals[i][k] - '0');
+		bool known = false;
+		for (size_t j = 0; j < nall && !known; j++)
+			known = all[j].id == id;
+		if (!known)
+			return -1;
+		(*ids)[(*n)++] = id;
+	}
+	return 0;
+}
+
 /*
- * Restrict a user to chosen connections. Connections arrive with the
- * connectors issue: until a tenant has any, the choice is "all connections"
- * or "none" (restricted with an empty set); connection ids submitted now are
- * refused because none can belong to the tenant yet.
+ * Restrict a user to chosen connections: "restrict" 0 (all connections) or
+ * 1 (only the chosen ones), and one "connection" value per chosen
+ * connection. Every id must be a connection of this tenant, else 400 with
+ * a message and nothing changes. The chosen set is stored only when
+ * restricted (choosing "all" clears it).
  */
 int
 page_users_actions_connections(struct req *r)
@@ -284,19 +319,26 @@ page_users_actions_connections(struct req *r)
 	int st = begin(r, &u);
 	if (st != 0)
 		return st;
-	const char *restrict_s = NULL, *conn = NULL;
+	const char *restrict_s = NULL;
 	int rc = req_form(r, "restrict", &restrict_s);
-	if (rc == -ERR_CONFLICT || req_form(r, "connection", &conn) != -ERR_NOT_FOUND)
+	if (rc == -ERR_CONFLICT)
 		return 400;
 	bool restricted = restrict_s != NULL && strcmp(restrict_s, "1") == 0;
 	if (restrict_s != NULL && !restricted && strcmp(restrict_s, "0") != 0)
 		return 400;
+	uint64_t *ids = NULL;
+	size_t n = 0;
+	if ((rc = chosen_connections(r, &ids, &n)) == -2)
+		return 503;
+	if (rc != 0)
+		return refuse(r, &u, "conn_users_err_unknown", 400);
 	struct app *app = app_of(r);
-	if ((rc = dbq_users_set_connections(app->db, r->arena, r->session->tenant_id, u.id, NULL, 0)) != 0 ||
+	if ((rc = dbq_users_set_connections(app->db, r->arena, r->session->tenant_id, u.id, ids,
+					    restricted ? n : 0)) != 0 ||
 	    (rc = dbq_users_set_restrict(app->db, r->arena, r->session->tenant_id, u.id, restricted)) != 0)
 		return applied(r, &u, rc, "user_connections_changed", "");
 	return applied(r, &u, 0, "user_connections_changed",
-		       restricted ? "restricted=1 connections=0" : "restricted=0");
+		       restricted ? arena_printf(r->arena, "restricted=1 connections=%zu", n) : "restricted=0");
 }
 
 int

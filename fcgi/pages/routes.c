@@ -4,6 +4,11 @@
 #include "http/req.h"
 #include "pages/page_account.h"
 #include "pages/page_audit.h"
+#include "pages/page_catalog.h"
+#include "pages/page_connections.h"
+#include "pages/page_connections_delete.h"
+#include "pages/page_connections_form.h"
+#include "pages/page_connections_test.h"
 #include "pages/page_dashboard.h"
 #include "pages/page_enrol.h"
 #include "pages/page_health.h"
@@ -14,9 +19,11 @@
 #include "pages/page_login.h"
 #include "pages/page_ops_home.h"
 #include "pages/page_ops_notices.h"
+#include "pages/page_orders.h"
 #include "pages/page_password_reset.h"
 #include "pages/page_reauth.h"
 #include "pages/page_security.h"
+#include "pages/page_sync.h"
 #include "pages/page_test.h"
 #include "pages/page_users.h"
 #include "pages/page_users_actions.h"
@@ -80,6 +87,31 @@ const struct route routes[] = {
 	ROUTE(HTTP_GET, "/login-history.csv", page_history_csv, CUST, R_AUTH, ROLE_ADMIN),
 	ROUTE(HTTP_GET, "/audit", page_audit, CUST, R_AUTH, ROLE_ADMIN),
 	ROUTE(HTTP_GET, "/audit.csv", page_audit_csv, CUST, R_AUTH, ROLE_ADMIN),
+
+	/* connections (connection screens, 接続テスト). Viewers read; editors add, edit, test and delete
+	 * (the accounts issue: editor = connections); deleting also asks for a fresh second factor. */
+	ROUTE(HTTP_GET, "/connections", page_connections_list, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_POST, "/connections", page_connections_form_create, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_GET, "/connections/new", page_connections_form_new, CUST, R_AUTH, ROLE_EDITOR),
+	ROUTE(HTTP_GET, "/connections/{id:int}", page_connections_show, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_GET, "/connections/{id:int}/edit", page_connections_form_edit, CUST, R_AUTH, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/connections/{id:int}/edit", page_connections_form_update, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/connections/{id:int}/test", page_connections_test_run, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_GET, "/connections/{id:int}/delete", page_connections_delete_form, CUST, R_AUTH, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/connections/{id:int}/delete", page_connections_delete_submit, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+
+	/* orders, products and stock */
+	ROUTE(HTTP_GET, "/orders", page_orders_list, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_GET, "/orders/{id:int}", page_orders_show, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_GET, "/products", page_catalog_products, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_GET, "/stock", page_catalog_stock, CUST, R_AUTH, ROLE_VIEWER),
+
+	/* sync: run history, 今すぐ同期, pause and resume */
+	ROUTE(HTTP_GET, "/connections/{id:int}/runs", page_sync_runs, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_GET, "/connections/{id:int}/runs/{run:int}", page_sync_run, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_POST, "/connections/{id:int}/sync", page_sync_now, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/connections/{id:int}/pause", page_sync_pause, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/connections/{id:int}/resume", page_sync_resume, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
 
 	/* operator console */
 	ROUTE(HTTP_GET, "/", page_ops_home, OPS, 0, ROLE_NONE),

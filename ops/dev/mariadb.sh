@@ -135,7 +135,7 @@ collation-server = utf8mb4_bin
 default-time-zone = '+00:00'
 sql_mode = STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION,NO_AUTO_CREATE_USER
 
-innodb_buffer_pool_size = 128M
+innodb_buffer_pool_size = 1G
 innodb_log_file_size = 64M
 innodb_file_per_table = ON
 # thread-based I/O instead of io_uring (costs nothing at this scale, one less kernel feature to depend on)
@@ -263,7 +263,9 @@ launch() {
 	setsid mariadbd --defaults-file="$CNF" </dev/null >>"$ERRLOG" 2>&1 &
 	pid=$!
 	for ((i = 0; i < START_WAIT * 10; i++)); do
-		if [ -S "$SOCK" ] && ping_ok; then
+		# the pid file is written a moment after the socket answers: wait for both, so that a `start` right
+		# after this one finds the server (server_pid) instead of launching a second one
+		if [ -S "$SOCK" ] && ping_ok && [ -s "$PIDF" ] && server_pid >/dev/null; then
 			say "running (pid $(cat "$PIDF" 2>/dev/null || echo "$pid"), socket $SOCK, user $user)"
 			return 0
 		fi

@@ -7,6 +7,9 @@
 #   ops/dev/stack.sh status
 #   ops/dev/stack.sh reload  SIGHUP the worker pools (configuration and templates)
 #   ops/dev/stack.sh mailer start|stop   the background mail sender (tests that send mail themselves pause it)
+#   ops/dev/stack.sh fetcher start|stop  the background connector fetcher (started by `run`; tests start
+#                                        it only when they want the minutely cron's behaviour)
+# The platform emulators (tests/emulators: Shopify, 楽天 RMS, Amazon SP-API on loopback) start with the stack.
 # Ports and paths come from ops/dev/env.sh (ECC_MODE=run|test|bench).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -35,6 +38,9 @@ schema_dir = $ECC_ROOT/schema
 csrf_key_file = $ECC_VAR/secrets/csrf.key
 kek_file = $ECC_VAR/secrets/kek.key
 smtp_url = smtp://127.0.0.1:$ECC_SMTP_PORT
+# the local platform emulators (tests/emulators) are the only non-public hosts the connectors may reach
+outbound_allowlist = 127.0.0.1:$ECC_EMU_SHOPIFY_PORT,127.0.0.1:$ECC_EMU_RAKUTEN_PORT,127.0.0.1:$ECC_EMU_AMAZON_PORT
+outbound_ca_file = $ECC_VAR/tls/ca.pem
 CONF
 	export ECC_CONFIG=$ECC_VAR/etc/ecc.conf
 }
@@ -109,6 +115,27 @@ DEMO
 	cat "$ECC_VAR/demo.txt"
 }
 
+# demo_connections: the demo tenant's Shopify, 楽天 and Amazon connections, pointed at the local emulators
+# (created once; the fetcher started by `run` syncs them every minute, so orders arrive at once).
+demo_connections() {
+	local have exp
+	have=$(ops/dev/mariadb.sh client ecc --batch --skip-column-names -e \
+		"SELECT COUNT(*) FROM connections c JOIN tenants t ON t.id = c.tenant_id WHERE t.code = 'demo'")
+	[ "$have" = 0 ] || return 0
+	exp=$(date -u -d '+10 days' +%Y-%m-%d)
+	echo '{"access_token":"shpat_test_token"}' | "$ECC_BUILD/ecc-admin" --config "$ECC_CONFIG" connection create \
+		--tenant demo --platform shopify --name "Shopify デモ店" \
+		--endpoint "https://127.0.0.1:$ECC_EMU_SHOPIFY_PORT" --settings '{"shop_domain":"demo-shop.myshopify.com"}'
+	echo '{"service_secret":"sp_test_secret","license_key":"lk_test_key"}' |
+		"$ECC_BUILD/ecc-admin" --config "$ECC_CONFIG" connection create --tenant demo --platform rakuten \
+		--name "楽天市場 デモ店" --endpoint "https://127.0.0.1:$ECC_EMU_RAKUTEN_PORT" \
+		--settings "{\"license_expires_on\":\"$exp\"}"
+	echo '{"client_id":"amzn1.application-oa2-client.test","client_secret":"test-secret","refresh_token":"Atzr|test-refresh"}' |
+		"$ECC_BUILD/ecc-admin" --config "$ECC_CONFIG" connection create --tenant demo --platform amazon \
+		--name "Amazon デモ店" --endpoint "https://127.0.0.1:$ECC_EMU_AMAZON_PORT" \
+		--settings "{\"lwa_endpoint\":\"https://127.0.0.1:$ECC_EMU_AMAZON_PORT\"}"
+}
+
 demo_data() {
 	ops/dev/mariadb.sh client ecc <<'SQL'
 INSERT INTO notices (kind, title_ja, title_en, body_ja, body_en, published_at)
@@ -130,6 +157,24 @@ start_mailer() {
 	echo $! >"$pidf"
 }
 
+# The connector fetcher: cron runs ecc-fetch every minute in production (ops/crontab); here a loop
+# every few seconds so that a newcomer sees orders arrive, and 今すぐ同期 answers quickly.
+start_fetcher() {
+	local pidf=$ECC_VAR/run/fetcher.pid
+	stop_fetcher
+	setsid bash -c 'while :; do "$1" --config "$2" --max-seconds 50 >>"$3" 2>&1; sleep 5; done' \
+		fetcher "$ECC_BUILD/ecc-fetch" "$ECC_CONFIG" "$ECC_VAR/log/fetcher.log" </dev/null >/dev/null 2>&1 &
+	echo $! >"$pidf"
+}
+
+stop_fetcher() {
+	local pidf=$ECC_VAR/run/fetcher.pid
+	if pid_alive "$pidf"; then
+		kill -TERM -- "-$(cat "$pidf")" 2>/dev/null || kill -TERM "$(cat "$pidf")" 2>/dev/null || true
+	fi
+	rm -f "$pidf"
+}
+
 stop_mailer() {
 	local pidf=$ECC_VAR/run/mailer.pid
 	if pid_alive "$pidf"; then
@@ -146,6 +191,7 @@ start() {
 	write_config
 	"$ECC_BUILD/ecc-admin" --config "$ECC_CONFIG" migrate
 	ops/dev/smtp.sh start
+	tests/emulators/run.sh start
 	start_pool customer "$ECC_WORKERS"
 	start_pool ops "$ECC_OPS_WORKERS"
 	ops/dev/nginx.sh start
@@ -155,6 +201,8 @@ start() {
 stop() {
 	if [ -f "$ECC_VAR/etc/ecc.conf" ]; then export ECC_CONFIG=$ECC_VAR/etc/ecc.conf; fi
 	stop_mailer
+	stop_fetcher
+	tests/emulators/run.sh stop || true
 	ops/dev/smtp.sh stop || true
 	ops/dev/nginx.sh stop || true
 	stop_pool customer
@@ -178,6 +226,8 @@ run)
 	demo_data
 	say ""
 	demo_tenant
+	demo_connections
+	start_fetcher
 	say ""
 	say "EC Connector is running ($ECC_MODE mode, data in $ECC_VAR)."
 	say "  Customer site:     $ECC_BASE_URL/"
@@ -185,6 +235,8 @@ run)
 	say "  Health:            $ECC_BASE_URL/healthz"
 	say "  The TLS certificate is signed by a development CA: $ECC_VAR/tls/ca.pem"
 	say "  (curl --cacert $ECC_VAR/tls/ca.pem $ECC_BASE_URL/, or accept the warning in the browser)."
+	say "  The demo tenant has Shopify, 楽天 and Amazon connections to local emulators; the fetcher"
+	say "  ($ECC_VAR/log/fetcher.log) syncs them every minute: see 受注 (Orders) and 接続 (Connections)."
 	say "  Logs: $ECC_VAR/log/ and $ECC_VAR/nginx/logs/.  Stop everything with: make stop"
 	;;
 start) start ;;
@@ -198,8 +250,15 @@ mailer)
 	*) echo "usage: stack.sh mailer start|stop" >&2; exit 2 ;;
 	esac
 	;;
+fetcher)
+	case "${2:-}" in
+	stop) stop_fetcher ;;
+	start) export ECC_CONFIG=$ECC_VAR/etc/ecc.conf; start_fetcher ;;
+	*) echo "usage: stack.sh fetcher start|stop" >&2; exit 2 ;;
+	esac
+	;;
 reload)
 	for z in customer ops; do pid_alive "$ECC_VAR/run/ecc-web-$z.pid" && kill -HUP "$(cat "$ECC_VAR/run/ecc-web-$z.pid")"; done
 	;;
-*) echo "usage: stack.sh run|start|stop|status|reload|mailer start|stop" >&2; exit 2 ;;
+*) echo "usage: stack.sh run|start|stop|status|reload|mailer start|stop|fetcher start|stop" >&2; exit 2 ;;
 esac

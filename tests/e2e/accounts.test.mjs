@@ -2,9 +2,8 @@
 // enrol TOTP (codes computed from the key the page shows) → recovery codes → log out → log in with TOTP →
 // the admin invites a second user, changes the role, deletes the user → the deleted user's open session fails.
 import { execFileSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
-import { launch, watchedPage, suite, base, shots } from './lib.mjs';
+import { launch, watchedPage, suite, base, shots, totp } from './lib.mjs';
 
 const t = suite('e2e-accounts');
 const VAR = process.env.ECC_VAR;
@@ -13,22 +12,6 @@ const code = `e2e${Date.now() % 100000000}`;
 const email = `owner@${code}.example`;
 const password = '夜明けの港で温かいお茶を飲む 7';
 
-function base32(s) {
-  const alpha = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0, value = 0; const out = [];
-  for (const ch of s.replace(/[\s=]/g, '').toUpperCase()) {
-    value = (value << 5) | alpha.indexOf(ch); bits += 5;
-    if (bits >= 8) { out.push((value >>> (bits - 8)) & 255); bits -= 8; }
-  }
-  return Buffer.from(out);
-}
-function totp(key, offset = 0) {
-  const counter = Math.floor((Date.now() / 1000 + offset) / 30);
-  const msg = Buffer.alloc(8); msg.writeBigUInt64BE(BigInt(counter));
-  const h = createHmac('sha1', base32(key)).update(msg).digest();
-  const o = h[19] & 15;
-  return String(((h.readUInt32BE(o) & 0x7fffffff) % 1000000)).padStart(6, '0');
-}
 function mailTo(addr) {
   const idx = `${VAR}/mail/index.jsonl`;
   for (let i = 0; i < 100; i++) {

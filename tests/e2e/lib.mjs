@@ -1,4 +1,5 @@
 // lib.mjs: shared helpers for the browser tests — launch Debian's Chromium, collect console errors and CSP violations, count checks.
+import { createHmac } from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 export const base = process.env.ECC_BASE_URL;
@@ -41,4 +42,22 @@ export async function watchedPage(browser) {
     document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
   });
   return { context, page, problems };
+}
+
+// base32 / totp: RFC 6238 codes from a key as the enrolment page shows it (the tests' authenticator app).
+export function base32(s) {
+  const alpha = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0, value = 0; const out = [];
+  for (const ch of s.replace(/[\s=]/g, '').toUpperCase()) {
+    value = (value << 5) | alpha.indexOf(ch); bits += 5;
+    if (bits >= 8) { out.push((value >>> (bits - 8)) & 255); bits -= 8; }
+  }
+  return Buffer.from(out);
+}
+export function totp(key, offset = 0) {
+  const counter = Math.floor((Date.now() / 1000 + offset) / 30);
+  const msg = Buffer.alloc(8); msg.writeBigUInt64BE(BigInt(counter));
+  const h = createHmac('sha1', base32(key)).update(msg).digest();
+  const o = h[19] & 15;
+  return String(((h.readUInt32BE(o) & 0x7fffffff) % 1000000)).padStart(6, '0');
 }

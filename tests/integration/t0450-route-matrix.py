@@ -43,6 +43,22 @@ for who, tenant, role in (("admin", "a", "admin"), ("editor", "a", "editor"), ("
     users[who] = {"email": email, "tenant": tenants[tenant], "id": m.group(1) if m else "0", "role": role}
 
 
+# objects of tenant a for the routes with ids: a connection (emulator endpoint), one of its orders, one run
+conn = subprocess.run(ADMIN + ["connection", "create", "--tenant", tenants["a"], "--platform", "shopify", "--name",
+                               "Matrix shop", "--endpoint", "https://127.0.0.1:%s" % os.environ["ECC_EMU_SHOPIFY_PORT"],
+                               "--settings", '{"shop_domain": "matrix.myshopify.com"}'],
+                      input='{"access_token": "shpat_test_token"}', capture_output=True, text=True, timeout=60)
+CONN = conn.stdout.split(":")[-1].strip() if conn.returncode == 0 else "0"
+t.check(conn.returncode == 0, f"a connection in tenant a ({conn.stderr.strip()})")
+fx = subprocess.run([BUILD + "/tests/tools/orders_fixture", tenants["a"], CONN, "1", "--quiet"],
+                    capture_output=True, text=True, timeout=60, env=dict(os.environ, ECC_CONFIG=f"{VAR}/etc/ecc.conf"))
+t.check(fx.returncode == 0, f"an order in that connection ({fx.stderr.strip()[-200:]})")
+ORDER = sql(f"SELECT id FROM orders WHERE connection_id = {CONN} LIMIT 1").strip() or "0"
+RUN = str(int(time.time() * 1000))
+sql(f"INSERT INTO sync_runs (id, tenant_id, connection_id, job_id, stream, fetcher, started_at, status)"
+    f" SELECT {RUN}, tenant_id, id, 0, 'orders', 'matrix', UTC_TIMESTAMP(), 'ok' FROM connections WHERE id = {CONN}")
+
+
 def session_client(who, state="active"):
     c = Client()
     p = admin("test", "session", "--tenant", users[who]["tenant"], "--email", users[who]["email"], "--state", state)
@@ -57,9 +73,18 @@ t.check(len(routes) >= 10, f"{len(routes)} customer routes")
 
 
 def url_of(pattern):
+    """The pattern with tenant a's objects: its connection, order and run, or the victim user."""
     def sub(m):
-        kind = m.group(2)
-        return users["victim"]["id"] if kind == "int" else ("x" if kind == "slug" else "A" * 43)
+        name, kind = m.group(1), m.group(2)
+        if kind != "int":
+            return "x" if kind == "slug" else "A" * 43
+        if name == "run":
+            return RUN
+        if pattern.startswith("/connections/"):
+            return CONN
+        if pattern.startswith("/orders/"):
+            return ORDER
+        return users["victim"]["id"]
     return re.sub(r"\{([a-z_]+):([a-z]+)\}", sub, pattern)
 
 
@@ -83,13 +108,22 @@ def to_login(r, where):
 VICTIM_Q = (f"SELECT id, role, status, totp_enabled, password_hash, failed_logins FROM users WHERE id = {users['victim']['id']};"
             f" SELECT COUNT(*) FROM sessions WHERE user_id = {users['victim']['id']};"
             f" SELECT COUNT(*) FROM users WHERE tenant_id = (SELECT tenant_id FROM users WHERE id = {users['victim']['id']})")
+CONN_Q = (f"SELECT name, paused, auth_failed, endpoint, settings FROM connections WHERE id = {CONN}"
+          f"; SELECT run_requested, lease_owner FROM sync_jobs WHERE connection_id = {CONN} ORDER BY id"
+          f"; SELECT COUNT(*) FROM orders WHERE connection_id = {CONN}")
 victim_before = sql(VICTIM_Q)
+conn_before = sql(CONN_Q)
 # logout and the destructive user actions last, so the visitors' sessions live through the matrix
-routes.sort(key=lambda r: (r["pattern"] == "/logout", "/users/" in r["pattern"] and r["method"] == "POST"))
+routes.sort(key=lambda r: (r["pattern"] == "/logout", r["method"] == "POST" and ("/users/" in r["pattern"]
+                                                                                  or "/delete" in r["pattern"])))
 
-visitors = [("anonymous", None), ("pending", "pending"), ("viewer", "viewer"), ("editor", "editor"),
-            ("other-tenant admin", "other"), ("admin", "admin")]
+visitors = [("anonymous", None), ("pending", "pending"), ("viewer", "viewer"), ("other-tenant admin", "other"),
+            ("editor", "editor"), ("admin", "admin")]
 for label, who in visitors:
+    if label == "editor":
+        # editors may change connections; nobody before them (anonymous, half signed-in, viewer, another tenant) may
+        t.check(sql(CONN_Q) == conn_before and conn_before.strip() != "",
+                "no visitor without the right changed the tenant's connection, its jobs or orders")
     if label == "admin":
         # everyone so far (anonymous, half signed-in, lower roles, another tenant) must have changed nothing
         t.check(sql(VICTIM_Q) == victim_before and victim_before.strip() != "",

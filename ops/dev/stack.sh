@@ -157,12 +157,14 @@ start_mailer() {
 	echo $! >"$pidf"
 }
 
-# The connector fetcher: cron runs ecc-fetch every minute in production (ops/crontab); here a loop
-# every few seconds so that a newcomer sees orders arrive, and 今すぐ同期 answers quickly.
+# The connector fetcher: cron starts ecc-fetch every minute in production (ops/crontab), whether or not the
+# previous one still works on a long job (jobs are leased, so they never collide); here the same every 15 s,
+# so that a newcomer sees orders arrive and 今すぐ同期 answers quickly. A long first sync (Amazon's documented
+# getOrderItems rate makes 10,000 orders take hours) keeps one process busy while the others go on.
 start_fetcher() {
 	local pidf=$ECC_VAR/run/fetcher.pid
 	stop_fetcher
-	setsid bash -c 'while :; do "$1" --config "$2" --max-seconds 50 >>"$3" 2>&1; sleep 5; done' \
+	setsid bash -c 'while :; do "$1" --config "$2" --max-seconds 50 >>"$3" 2>&1 & sleep 15; done' \
 		fetcher "$ECC_BUILD/ecc-fetch" "$ECC_CONFIG" "$ECC_VAR/log/fetcher.log" </dev/null >/dev/null 2>&1 &
 	echo $! >"$pidf"
 }

@@ -19,9 +19,24 @@
 # are shown as PASS/MISS; they never fail the run. The run fails only when something could not
 # be measured (the report is still written, with the reason). Everything it started is stopped
 # on exit; the bench tenants stay in var/bench's database (one per run, ~1,000 rows each).
+# Then the connectors (issue 4), after the workers' memory is recorded, with the platform emulators
+# that stack.sh starts (ECC_EMU_ORDERS=BENCH_EMU_ORDERS orders each, ports 28601-28603):
+# tests/bench/orders_list.py measures the orders list's p50/p99 for several queries on the tenant
+# bench-orders-1m with 1,000,000 orders (filled once per bench directory through the real upsert,
+# which takes minutes; later runs reuse it, detected by count); tests/bench/sync_bench.py times the
+# initial sync of a fresh Shopify connection by $ECC_BUILD/ecc-fetch with the emulator's rate limit
+# off, next to a plain crawl of the same pages (the emulator's share), tests/tools/orders_fixture's
+# upsert path and its --baseline (MariaDB inserting the same rows directly), then the fetcher's
+# calls/s and 429s against the emulator with Shopify's rate limit on. Targets: >= 5,000
+# orders/s and >= 30 % of the direct insert; >= 90 % of the allowed 2 calls/s with no 429 after the
+# first; orders list p99 < 50 ms. The sync tenants (bsync-*, brate-*) stay with their connections and
+# run history, but `sync_bench.py --cleanup` deletes their ~100,000 orders, lines and payloads last.
 # Tunables: BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_THREADS (2), BENCH_REQUESTS (100000),
 # BENCH_TOPUP_MAX_S (60: cap on extra load to reach BENCH_REQUESTS), BENCH_USERS (1000),
-# BENCH_ARGON2_RUNS (20), TRIVIAL_FCGI (binary path; the bench tools are taken from its directory).
+# BENCH_ARGON2_RUNS (20), TRIVIAL_FCGI (binary path; the bench tools are taken from its directory),
+# BENCH_EMU_ORDERS (20000), BENCH_SYNC_RATE_SECONDS (60), BENCH_ORDERS (1000000),
+# BENCH_ORDERS_DURATION (5s), BENCH_ORDERS_CONNECTIONS (ECC_WORKERS), BENCH_CONNECTORS (1; 0 skips
+# the connector parts).
 set -euo pipefail
 export ECC_MODE=bench
 . "$(dirname "${BASH_SOURCE[0]}")/../../ops/dev/env.sh"
@@ -48,7 +63,10 @@ say() { echo "bench: $*"; }
 
 command -v wrk >/dev/null || die "wrk is not installed (ops/dev/install-deps.sh)"
 [ -x "$TRIVIAL" ] || die "$TRIVIAL is not built (make VARIANT=test tests)"
-for t in bench_argon2 bench_users; do
+CONNECTORS=${BENCH_CONNECTORS:-1}
+export ECC_EMU_ORDERS=${BENCH_EMU_ORDERS:-20000}
+[ "$CONNECTORS" = 0 ] || [ -x "$ECC_BUILD/ecc-fetch" ] || die "$ECC_BUILD/ecc-fetch is not built (make)"
+for t in bench_argon2 bench_users $([ "$CONNECTORS" = 0 ] || echo orders_fixture); do
 	[ -x "$TOOLS/$t" ] || die "$TOOLS/$t is not built (make VARIANT=test tests)"
 done
 [ -x "$ADMIN" ] || die "$ADMIN is not built (make)"
@@ -68,7 +86,7 @@ cleanup() {
 }
 
 mkdir -p "$WORK"
-rm -f "$WORK"/*.wrk "$WORK"/users-*.html "$WORK"/argon2.out "$WORK"/users-setup.log
+rm -f "$WORK"/*.wrk "$WORK"/users-*.html "$WORK"/argon2.out "$WORK"/users-setup.log "$WORK"/*.md "$WORK"/*.kv
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -241,6 +259,29 @@ while [ "$app_requests" -lt "$REQUESTS" ] && [ $((SECONDS - topup_start)) -lt "$
 	app_requests=$((app_requests + $(wrk_field "$WORK/topup.wrk" requests)))
 done
 sleep 1
+declare -A RSS2
+for p in $PIDS; do RSS2[$p]=$(rss_kb "$p"); done
+
+# --- connectors (issue 4): sync throughput, rate-limit adherence, orders list on 1,000,000 orders --
+SYNC_NOTE=
+ORDERS_NOTE=
+CLEANUP=
+if [ "$CONNECTORS" != 0 ]; then
+	# the orders list first: its one-time fill of 1,000,000 orders happens before the sync is timed, so
+	# every run times the sync against the same database
+	say "measuring: orders list on $(thousands "${BENCH_ORDERS:-1000000}") orders (tests/bench/orders_list.py)"
+	"$PY" tests/bench/orders_list.py --tools "$TOOLS" --work "$WORK" --md "$WORK/orders.md" >"$WORK/orders.kv" ||
+		ORDERS_NOTE=$(sed -n 's/^not_measured=//p' "$WORK/orders.kv" | paste -sd ';' -)
+	[ -s "$WORK/orders.md" ] || ORDERS_NOTE=${ORDERS_NOTE:-"tests/bench/orders_list.py wrote no report section"}
+	say "measuring: connector initial sync and rate-limit adherence (tests/bench/sync_bench.py, ~3 min)"
+	"$PY" tests/bench/sync_bench.py --tools "$TOOLS" --work "$WORK" --md "$WORK/sync.md" >"$WORK/sync.kv" ||
+		SYNC_NOTE=$(sed -n 's/^not_measured=//p' "$WORK/sync.kv" | paste -sd ';' -)
+	[ -s "$WORK/sync.md" ] || SYNC_NOTE=${SYNC_NOTE:-"tests/bench/sync_bench.py wrote no report section"}
+	# last, so that InnoDB's purge of the deleted rows runs beside no measurement
+	CLEANUP=$("$PY" tests/bench/sync_bench.py --cleanup | sed -n 's/^cleanup_seconds=//p') || true
+	[ -z "$SYNC_NOTE" ] || say "connector sync: $SYNC_NOTE"
+	[ -z "$ORDERS_NOTE" ] || say "orders list: $ORDERS_NOTE"
+fi
 
 # --- report ------------------------------------------------------------------------------------
 t_rps=$(wrk_field "$WORK/trivial.wrk" rps)
@@ -311,7 +352,7 @@ fi
 	echo "| worker pid | RSS before (KiB) | after the users list's warm-up (KiB) | RSS after (KiB) | change (KiB) | change since the users warm-up (KiB) |"
 	echo "|---:|---:|---:|---:|---:|---:|"
 	for p in $PIDS; do
-		a=$(rss_kb "$p")
+		a=${RSS2[$p]}
 		m=${RSS1[$p]:-"-"}
 		if [ "$a" = "?" ]; then
 			echo "| $p | ${RSS0[$p]} | $m | (exited) | - | - |"
@@ -328,6 +369,19 @@ fi
 	[ "$now" = "$(echo "$PIDS" | tr '\n' ' ')" ] || echo "Note: the worker set changed during the run (now: $now): a worker exited or was restarted."
 	[ "$app_requests" -ge "$REQUESTS" ] ||
 		echo "Note: only $app_requests application requests within the time cap (target $REQUESTS)."
+	if [ "$CONNECTORS" != 0 ]; then
+		echo
+		if [ -s "$WORK/sync.md" ]; then cat "$WORK/sync.md"; else echo "## Connector sync"; echo; echo "**Not measured**: $SYNC_NOTE."; fi
+		echo
+		if [ -s "$WORK/orders.md" ]; then cat "$WORK/orders.md"; else echo "## Orders list"; echo; echo "**Not measured**: $ORDERS_NOTE."; fi
+		echo
+		if [ -n "$CLEANUP" ]; then
+			echo "Afterwards the sync tenants' (bsync-*, brate-*) orders, lines, payloads and catalog rows were deleted"
+			echo "(${CLEANUP} s), so var/bench's database does not grow from run to run; tenants, connections and run history stay."
+		else
+			echo "Note: the sync tenants' rows could not be deleted (tests/bench/sync_bench.py --cleanup); the database grows."
+		fi
+	fi
 } >"$OUT"
 
 echo
@@ -336,3 +390,5 @@ echo
 say "report written to $OUT"
 [ -z "$USERS_NOTE" ] || die "users list not measured: $USERS_NOTE"
 [ -z "$ARGON2_NOTE" ] || die "Argon2id not measured: $ARGON2_NOTE"
+[ -z "$SYNC_NOTE" ] || die "connector sync not fully measured: $SYNC_NOTE"
+[ -z "$ORDERS_NOTE" ] || die "orders list not measured: $ORDERS_NOTE"

@@ -219,22 +219,43 @@ cmd_start() {
 	user=$(run_user)
 	write_cnf "$user" 0
 	prepare_files "$user"
-	local fresh=
-	if [ -z "$(ls -A "$DATA")" ]; then
-		fresh=1
-		say "creating datadir $DATA (server user $user)"
-		mariadb-install-db --defaults-file="$CNF" --user="$user" --datadir="$DATA" \
-			--auth-root-authentication-method=socket --skip-test-db >"$DB/install.log" 2>&1 ||
-			{ tail -n 20 "$DB/install.log" >&2; die "mariadb-install-db failed (full log: $DB/install.log)"; }
-		chown -R "$user:" "$DATA"
-	fi
 	rm -f "$SOCK"
 	: >>"$ERRLOG"
 	chown "$user:" "$ERRLOG"
-	if [ -n "$fresh" ]; then
-		encrypt_new_datadir "$user"
+	if [ -z "$(ls -A "$DATA")" ]; then
+		# A new datadir holds only what mariadb-install-db wrote. MariaDB 10.11 now and then cannot read
+		# back a page its encryption threads encrypted ("Page read from tablespace is corrupted" / "cannot be
+		# decrypted", e.g. ibdata1 page 7) at the start after that first encryption; such a datadir is made
+		# again, at most twice, and said so. An existing datadir is never touched.
+		local attempt from
+		for attempt in 1 2 3; do
+			create_datadir "$user"
+			encrypt_new_datadir "$user"
+			from=$(wc -c <"$ERRLOG")
+			launch "$user" && return 0
+			if [ "$attempt" -lt 3 ] && tail -c "+$((from + 1))" "$ERRLOG" |
+				grep -qE "cannot be decrypted|decrypt failed|Page read from tablespace is corrupted"; then
+				say "the new datadir cannot be read back after its first encryption (MariaDB fault); creating it again"
+				rm -rf "$DATA"
+				mkdir -p "$DATA"
+				chown "$user:" "$DATA"
+				chmod 0750 "$DATA"
+				continue
+			fi
+			exit 1
+		done
 	fi
 	launch "$user" || exit 1
+}
+
+# create_datadir USER: mariadb-install-db into the empty $DATA.
+create_datadir() {
+	local user=$1
+	say "creating datadir $DATA (server user $user)"
+	mariadb-install-db --defaults-file="$CNF" --user="$user" --datadir="$DATA" \
+		--auth-root-authentication-method=socket --skip-test-db >"$DB/install.log" 2>&1 ||
+		{ tail -n 20 "$DB/install.log" >&2; die "mariadb-install-db failed (full log: $DB/install.log)"; }
+	chown -R "$user:" "$DATA"
 }
 
 # encrypt_new_datadir USER: start a new datadir once with the encryption threads on, wait until every

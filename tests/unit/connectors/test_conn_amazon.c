@@ -7,29 +7,8 @@
 
 #include <json-c/json.h>
 
-static struct arena *a;
-
-static const char *
-fixture(const char *name, size_t *len)
-{
-	char *p = NULL;
-	char path[256];
-	snprintf(path, sizeof path, "tests/fixtures/connectors/amazon/%s", name);
-	if (file_read(a, path, 1 << 20, 0, &p, len, NULL) != 0) {
-		T_OK(0, "cannot read %s", path);
-		*len = 0;
-		return "";
-	}
-	return p;
-}
-
-static struct json_object *
-json(const char *s)
-{
-	struct json_object *o = NULL;
-	conn_json_parse(a, s, strlen(s), "t", &o, NULL);
-	return o;
-}
+#define CONN_FIXTURE_PLATFORM "amazon"
+#include "conn_fixture.h"
 
 static void
 test_samples(void)

@@ -171,7 +171,7 @@ our_pid() {
 	local pid
 	pid=$(tr -dc '0-9' <"$PIDFILE")
 	[ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-	tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$CONF" || return 1
+	[[ $(tr '\0' ' ' <"/proc/$pid/cmdline") == *"$CONF"* ]] || return 1
 	echo "$pid"
 }
 
@@ -200,7 +200,7 @@ do_start() {
 	fi
 	local i
 	for ((i = 0; i < 100; i++)); do
-		if pid=$(our_pid) && ss -ltnH "sport = :$ECC_HTTPS_PORT" 2>/dev/null | grep -q .; then
+		if pid=$(our_pid) && [ -n "$(ss -ltnH "sport = :$ECC_HTTPS_PORT" 2>/dev/null)" ]; then
 			say "started (pid $pid): $ECC_BASE_URL, operator console $ECC_OPS_BASE_URL, http :$ECC_HTTP_PORT redirects"
 			return 0
 		fi
@@ -232,7 +232,7 @@ do_stop() {
 	# Workers exit with their master; anything left of this master's children goes too.
 	local k
 	for k in $kids; do
-		if [ -e "/proc/$k" ] && tr '\0' ' ' <"/proc/$k/cmdline" 2>/dev/null | grep -q '^nginx: '; then
+		if [ -e "/proc/$k" ] && [[ $(tr '\0' ' ' <"/proc/$k/cmdline" 2>/dev/null) == "nginx: "* ]]; then
 			kill -KILL "$k" 2>/dev/null || true
 		fi
 	done

@@ -90,7 +90,8 @@ stop_pool() {
 # mail lands in var/mail/), and a second administrator is ready to sign in at once.
 demo_tenant() {
 	local out
-	if "$ECC_BUILD/ecc-admin" --config "$ECC_CONFIG" tenant list 2>/dev/null | grep -qw demo; then
+	# captured, not piped into grep -q (under pipefail, grep's early exit can fail the writer)
+	if grep -qw demo <<<"$("$ECC_BUILD/ecc-admin" --config "$ECC_CONFIG" tenant list 2>/dev/null)"; then
 		say "Demo tenant 'demo' exists (data kept from the last run)."
 		[ -f "$ECC_VAR/demo.txt" ] && cat "$ECC_VAR/demo.txt"
 		return 0

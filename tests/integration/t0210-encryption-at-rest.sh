@@ -44,6 +44,9 @@ expect_var COLLATION_SERVER utf8mb4_bin
 expect_var TIME_ZONE +00:00
 alg=$(var FILE_KEY_MANAGEMENT_ENCRYPTION_ALGORITHM)
 check "file_key_management algorithm is AES_CTR or AES_CBC (got '$alg')" grep -qiE '^aes_(ctr|cbc)$' <<<"$alg"
+# the cipher is chosen once per datadir and kept beside the key: a start with the other one reads garbage
+check "the running cipher is the one recorded for this datadir ($(cat "$ECC_VAR/db/keys/algorithm" 2>&1))" \
+	test "${alg^^}" = "$(tr -d '[:space:]' <"$ECC_VAR/db/keys/algorithm" 2>/dev/null)"
 # the background threads encrypted the new datadir once (ops/dev/mariadb.sh encrypt_new_datadir) and are
 # off since: pages are encrypted as they are written; the tablespace checks below prove it
 threads=$(var INNODB_ENCRYPTION_THREADS)

@@ -19,6 +19,10 @@ PKGS=(
 	tidy python3 python3-aiosmtpd wrk chromium fonts-ipafont-gothic
 	clang libclang-rt-14-dev sqlmap
 	john-data cracklib-runtime
+	# openssh-server: the SFTP delivery tests run their own sshd (tests/sshd/run.sh: own config, keys, pid
+	# file, loopback port); the system sshd its postinst may start on port 22 is neither used nor touched.
+	# miller: make bench compares the converter with it.
+	openssh-server miller
 )
 
 check_only=0

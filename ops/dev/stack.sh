@@ -38,8 +38,9 @@ schema_dir = $ECC_ROOT/schema
 csrf_key_file = $ECC_VAR/secrets/csrf.key
 kek_file = $ECC_VAR/secrets/kek.key
 smtp_url = smtp://127.0.0.1:$ECC_SMTP_PORT
-# the local platform emulators (tests/emulators) are the only non-public hosts the connectors may reach
-outbound_allowlist = 127.0.0.1:$ECC_EMU_SHOPIFY_PORT,127.0.0.1:$ECC_EMU_RAKUTEN_PORT,127.0.0.1:$ECC_EMU_AMAZON_PORT
+# the local platform emulators (tests/emulators) and, in test mode, the test sshd (tests/sshd) are the only
+# non-public hosts the connectors and flow deliveries may reach
+outbound_allowlist = 127.0.0.1:$ECC_EMU_SHOPIFY_PORT,127.0.0.1:$ECC_EMU_RAKUTEN_PORT,127.0.0.1:$ECC_EMU_AMAZON_PORT$([ "$ECC_MODE" = test ] && echo ",127.0.0.1:$ECC_SSHD_PORT")
 outbound_ca_file = $ECC_VAR/tls/ca.pem
 CONF
 	export ECC_CONFIG=$ECC_VAR/etc/ecc.conf
@@ -195,6 +196,7 @@ start() {
 	"$ECC_BUILD/ecc-admin" --config "$ECC_CONFIG" migrate
 	ops/dev/smtp.sh start
 	tests/emulators/run.sh start
+	if [ "$ECC_MODE" = test ]; then tests/sshd/run.sh start; fi
 	start_pool customer "$ECC_WORKERS"
 	start_pool ops "$ECC_OPS_WORKERS"
 	ops/dev/nginx.sh start
@@ -206,6 +208,7 @@ stop() {
 	stop_mailer
 	stop_fetcher
 	tests/emulators/run.sh stop || true
+	tests/sshd/run.sh stop || true
 	ops/dev/smtp.sh stop || true
 	ops/dev/nginx.sh stop || true
 	stop_pool customer

@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "connectors/conn_call.h"
 #include "connectors/conn_json.h"
+#include "connectors/conn_jv.h"
+#include "connectors/conn_page.h"
 #include "core/clock.h"
 #include "core/err.h"
 #include "http/urlenc.h"
@@ -43,10 +43,8 @@ static const struct conn_field fields[] = {
 static const char *
 setting(struct json_object *o, const char *key, const char *dflt)
 {
-	struct json_object *v = conn_json_at(o, key);
-	if (v == NULL || !json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0)
-		return dflt;
-	return json_object_get_string(v);
+	const char *v = conn_json_setting(o, key);
+	return v[0] != '\0' ? v : dflt;
 }
 
 static const char *
@@ -83,9 +81,9 @@ enc(struct arena *a, const char *s)
 static const char *
 error_text(struct arena *a, const struct http_response *r)
 {
-	struct json_object *root;
+	const struct conn_jv *root;
 	const char *code = "", *text = "";
-	if (r->body == NULL || conn_json_parse(a, r->body, r->body_len, "", &root, NULL) != 0)
+	if (r->body == NULL || conn_jv_parse(a, r->body, r->body_len, "", &root, NULL) != 0)
 		return "";
 	if (conn_json_str(a, root, "errors.0.code", false, &code, NULL) != 0 || code[0] == '\0') {
 		conn_json_str(a, root, "error", false, &code, NULL);
@@ -200,12 +198,12 @@ lwa_token(struct conn_ctx *c, bool force, bool *fresh, struct buf *msg)
 		return rc;
 	}
 	if (rc == 0 && r.status == 200) {
-		struct json_object *root;
+		const struct conn_jv *root;
 		const char *tok;
 		int64_t ttl;
 		struct buf em;
 		buf_init(&em, c->a, 64);
-		if (conn_json_parse(c->a, r.body, r.body_len, "Amazon LWA の応答", &root, &em) != 0 ||
+		if (conn_jv_parse(c->a, r.body, r.body_len, "Amazon LWA の応答", &root, &em) != 0 ||
 		    conn_json_str(c->a, root, "access_token", true, &tok, &em) != 0 ||
 		    conn_json_i64(root, "expires_in", false, 3600, &ttl, &em) != 0) {
 			buf_printf(msg, "Amazon LWA のトークン応答を読み取れません（%s）。", buf_cstr(&em));
@@ -303,7 +301,7 @@ map_status(const char *s)
 }
 
 static int
-order_from(struct arena *a, struct json_object *o, struct conn_order *d, struct buf *em)
+order_from(struct arena *a, const struct conn_jv *o, struct conn_order *d, struct buf *em)
 {
 	int64_t purchased;
 	const char *st, *l[3];
@@ -325,7 +323,7 @@ order_from(struct arena *a, struct json_object *o, struct conn_order *d, struct 
 	    conn_json_str(a, o, "ShippingAddress.AddressLine2", false, &l[1], em) != 0 ||
 	    conn_json_str(a, o, "ShippingAddress.AddressLine3", false, &l[2], em) != 0)
 		return -ERR_INVALID;
-	if (conn_json_at(o, "OrderTotal.Amount") != NULL &&
+	if (conn_jv_at(o, "OrderTotal.Amount") != NULL &&
 	    conn_json_money(a, o, "OrderTotal.Amount", NULL, &d->total, em) != 0)
 		return -ERR_INVALID;
 	if (strspn(d->external_id, "0123456789-ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
@@ -349,23 +347,18 @@ order_from(struct arena *a, struct json_object *o, struct conn_order *d, struct 
 	 * tracking numbers (only the order's status and ship-by dates), so none are made here */
 	d->shipments = NULL;
 	d->nshipments = 0;
-	d->raw = conn_json_dump(a, o, &d->raw_len);
+	d->raw = conn_jv_raw(a, o, &d->raw_len);
 	return 0;
 }
 
 static int
 payload_array(struct arena *a, const char *body, size_t len, const char *key, const char *what,
-	      struct json_object **arr, const char **next, struct buf *msg)
+	      const struct conn_jv **arr, const char **next, struct buf *msg)
 {
-	struct json_object *root;
-	int rc = conn_json_parse(a, body, len, what, &root, msg);
+	const struct conn_jv *root;
+	int rc = conn_page_array(a, body, len, key, what, &root, arr, msg);
 	if (rc != 0)
 		return rc;
-	*arr = conn_json_at(root, key);
-	if (*arr == NULL || !json_object_is_type(*arr, json_type_array)) {
-		buf_printf(msg, "%sに %s の配列がありません", what, key);
-		return -ERR_UPSTREAM;
-	}
 	const char *nt;
 	if (conn_json_str(a, root, "payload.NextToken", false, &nt, NULL) != 0) {
 		buf_printf(msg, "%sの NextToken が文字列ではありません", what);
@@ -379,43 +372,24 @@ int
 conn_amazon_parse_orders(struct arena *a, const char *body, size_t len, struct conn_page *out,
 			 const char **next, struct buf *msg)
 {
-	struct buf scratch;
-	if (msg == NULL) {
-		buf_init(&scratch, a, 64);
-		msg = &scratch;
-	}
-	struct json_object *arr;
+	const struct conn_jv *arr;
 	memset(out, 0, sizeof *out);
 	*next = NULL;
 	int rc = payload_array(a, body, len, "payload.Orders", "Amazon の注文一覧（getOrders）", &arr,
-			       next, msg);
+			       next, conn_page_msg(a, msg));
 	if (rc != 0)
 		return rc;
-	size_t n = json_object_array_length(arr);
+	size_t n = conn_jv_len(arr);
 	out->orders = arena_calloc(a, n ? n : 1, sizeof *out->orders);
 	out->errors = arena_calloc(a, n ? n : 1, sizeof *out->errors);
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *o = json_object_array_get_idx(arr, i);
-		struct buf em;
-		buf_init(&em, a, 64);
-		if (o != NULL && json_object_is_type(o, json_type_object) &&
-		    order_from(a, o, &out->orders[out->norders], &em) == 0) {
-			out->norders++;
-			continue;
-		}
-		const char *id = "";
-		conn_json_str(a, o, "AmazonOrderId", false, &id, NULL);
-		if (em.len == 0)
-			buf_puts(&em, "注文がオブジェクトではありません");
-		out->errors[out->nerrors].external_id = id;
-		out->errors[out->nerrors++].message = arena_printf(
-			a, "Amazon の注文 %s を読み取れません: %s", id[0] ? id : "(ID なし)", buf_cstr(&em));
-	}
+	for (size_t i = 0; i < n; i++)
+		conn_page_order(a, conn_jv_idx(arr, i), order_from, "AmazonOrderId", "Amazon の注文", "(ID なし)",
+				out);
 	return 0;
 }
 
 static int
-item_from(struct arena *a, struct json_object *it, struct conn_order *o, struct conn_line *l,
+item_from(struct arena *a, const struct conn_jv *it, struct conn_order *o, struct conn_line *l,
 	  struct buf *em)
 {
 	const char *price, *tax, *ship, *promo, *shipdisc, *disc;
@@ -455,25 +429,21 @@ int
 conn_amazon_parse_items(struct arena *a, const char *body, size_t len, struct conn_order *o,
 			struct buf *items, const char **next, struct buf *msg)
 {
-	struct buf scratch;
-	if (msg == NULL) {
-		buf_init(&scratch, a, 64);
-		msg = &scratch;
-	}
-	struct json_object *arr;
+	const struct conn_jv *arr;
+	msg = conn_page_msg(a, msg);
 	*next = NULL;
 	int rc = payload_array(a, body, len, "payload.OrderItems", "Amazon の注文明細（getOrderItems）",
 			       &arr, next, msg);
 	if (rc != 0)
 		return rc;
-	size_t n = json_object_array_length(arr);
+	size_t n = conn_jv_len(arr);
 	struct conn_line *lines = arena_calloc(a, o->nlines + n + 1, sizeof *lines);
 	if (o->nlines > 0)
 		memcpy(lines, o->lines, o->nlines * sizeof *lines);
 	o->lines = lines;
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *it = json_object_array_get_idx(arr, i);
-		if (it == NULL || !json_object_is_type(it, json_type_object) ||
+		const struct conn_jv *it = conn_jv_idx(arr, i);
+		if (!conn_jv_is(it, CONN_JV_OBJECT) ||
 		    item_from(a, it, o, &o->lines[o->nlines], msg) != 0) {
 			buf_printf(msg, "（明細 %zu 件目）", o->nlines + 1);
 			return -ERR_INVALID;
@@ -482,7 +452,7 @@ conn_amazon_parse_items(struct arena *a, const char *body, size_t len, struct co
 		if (items->len > 0)
 			buf_putc(items, ',');
 		size_t jl;
-		const char *j = conn_json_dump(a, it, &jl);
+		const char *j = conn_jv_raw(a, it, &jl);
 		buf_append(items, j, jl);
 	}
 	return 0;
@@ -499,11 +469,15 @@ conn_amazon_finish(struct arena *a, struct conn_order *o, const struct buf *item
 	}
 	struct buf b;
 	buf_init(&b, a, o->raw_len + items->len + 32);
-	size_t n = o->raw_len;
+	size_t n = o->raw_len, last = n - 1;
 	if (n < 2 || o->raw[n - 1] != '}')
 		return -ERR_INVALID;
+	while (last > 0 && (o->raw[last - 1] == ' ' || o->raw[last - 1] == '\t' ||
+			    o->raw[last - 1] == '\r' || o->raw[last - 1] == '\n'))
+		last--; /* the order's own bytes may have white space before the brace */
+	bool empty = last == 0 || o->raw[last - 1] == '{';
 	buf_append(&b, o->raw, n - 1);
-	buf_puts(&b, n > 2 ? ",\"_order_items\":[" : "\"_order_items\":[");
+	buf_puts(&b, empty ? "\"_order_items\":[" : ",\"_order_items\":[");
 	buf_append(&b, items->data != NULL ? items->data : "", items->len);
 	buf_puts(&b, "]}");
 	o->raw = b.data;

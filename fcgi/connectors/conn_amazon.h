@@ -36,7 +36,8 @@ extern const struct conn_ops conn_amazon_ops;
  * PartiallyShipped → paid; Shipped, InvoiceUnconfirmed → shipped; Canceled
  * → cancelled; else other (platform_status = OrderStatus). Buyer name and
  * email from BuyerInfo, ship_to from ShippingAddress; fields Amazon leaves
- * out (no Restricted Data Token) are "". raw is the order object.
+ * out (no Restricted Data Token) are "". raw is the order object's bytes as
+ * Amazon sent them (body must stay as it is while the page is used).
  * Unreadable orders go to out->errors. Returns 0, or -ERR_UPSTREAM.
  */
 int conn_amazon_parse_orders(struct arena *a, const char *body, size_t len, struct conn_page *out,
@@ -46,7 +47,7 @@ int conn_amazon_parse_orders(struct arena *a, const char *body, size_t len, stru
  * conn_amazon_parse_items: a getOrderItems body → lines appended to o
  * (o->lines grows in a); adds ItemPrice to o->subtotal, ItemTax to o->tax,
  * ShippingPrice to o->shipping_fee, PromotionDiscount + ShippingDiscount to
- * o->discount; appends the items' JSON to items (comma-separated, for
+ * o->discount; appends each item's bytes to items (comma-separated, for
  * conn_amazon_finish). Line: unit_price = ItemPrice ÷ QuantityOrdered
  * (exact to 4 digits), line_total = ItemPrice − PromotionDiscount, tax_rate
  * NULL, jan "". *next = payload.NextToken or NULL. Returns 0, -ERR_UPSTREAM
@@ -58,7 +59,8 @@ int conn_amazon_parse_items(struct arena *a, const char *body, size_t len, struc
 
 /* conn_amazon_finish: total = subtotal + shipping_fee − discount when Amazon
  * sent no OrderTotal, and raw = the order object with the items under
- * "_order_items" (items as built by conn_amazon_parse_items). 0 or
+ * "_order_items" added as its last member (items as built by
+ * conn_amazon_parse_items). 0 or
  * -ERR_INVALID. */
 int conn_amazon_finish(struct arena *a, struct conn_order *o, const struct buf *items);
 

@@ -1,7 +1,6 @@
-/* conn_json.c: json-c helpers for the platform clients: parsing into an arena, typed getters, exact money, timestamps. */
+/* conn_json.c: typed getters on parsed pages (conn_jv), exact money, timestamps; json-c for what the clients build. */
 #include "conn_json.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,66 +80,21 @@ conn_json_parse(struct arena *a, const char *body, size_t len, const char *what,
 	return 0;
 }
 
-struct json_object *
-conn_json_at(struct json_object *o, const char *path)
+const char *
+conn_json_setting(struct json_object *o, const char *key)
 {
-	const char *p = path;
-	while (o != NULL && *p != '\0') {
-		const char *dot = strchr(p, '.');
-		size_t n = dot != NULL ? (size_t)(dot - p) : strlen(p);
-		char seg[96];
-		if (n == 0 || n >= sizeof seg)
-			return NULL;
-		memcpy(seg, p, n);
-		seg[n] = '\0';
-		if (json_object_is_type(o, json_type_object)) {
-			struct json_object *v = NULL;
-			if (!json_object_object_get_ex(o, seg, &v))
-				return NULL;
-			o = v;
-		} else if (json_object_is_type(o, json_type_array)) {
-			char *end;
-			errno = 0;
-			unsigned long i = strtoul(seg, &end, 10);
-			if (*end != '\0' || seg[0] < '0' || seg[0] > '9' || errno != 0 ||
-			    i >= json_object_array_length(o))
-				return NULL;
-			o = json_object_array_get_idx(o, i);
-		} else {
-			return NULL;
-		}
-		p += n;
-		if (*p == '.')
-			p++;
-	}
-	return o;
-}
-
-/* text of a scalar (string, int, double, boolean); NULL for object/array */
-static const char *
-scalar_text(struct json_object *v, size_t *len)
-{
-	switch (json_object_get_type(v)) {
-	case json_type_string:
-		*len = (size_t)json_object_get_string_len(v);
-		return json_object_get_string(v);
-	case json_type_int:
-	case json_type_double:
-	case json_type_boolean: {
-		const char *s = json_object_get_string(v);
-		*len = strlen(s);
-		return s;
-	}
-	default:
-		return NULL;
-	}
+	struct json_object *v = NULL;
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return "";
+	return json_object_get_string(v);
 }
 
 int
-conn_json_str(struct arena *a, struct json_object *o, const char *path, bool required,
+conn_json_str(struct arena *a, const struct conn_jv *o, const char *path, bool required,
 	      const char **out, struct buf *msg)
 {
-	struct json_object *v = conn_json_at(o, path);
+	const struct conn_jv *v = conn_jv_at(o, path);
 	*out = "";
 	if (v == NULL) {
 		if (!required)
@@ -149,7 +103,7 @@ conn_json_str(struct arena *a, struct json_object *o, const char *path, bool req
 		return -ERR_INVALID;
 	}
 	size_t n;
-	const char *s = scalar_text(v, &n);
+	const char *s = conn_jv_text(v, &n);
 	if (s == NULL) {
 		say(msg, "の型が違います", path);
 		return -ERR_INVALID;
@@ -169,7 +123,7 @@ conn_json_str(struct arena *a, struct json_object *o, const char *path, bool req
 		*out = buf_cstr(&b);
 		return 0;
 	}
-	*out = arena_strndup(a, s, n);
+	*out = arena_memdup(a, s, n);
 	return 0;
 }
 
@@ -196,10 +150,10 @@ parse_i64(const char *s, size_t n, int64_t *out)
 }
 
 int
-conn_json_i64(struct json_object *o, const char *path, bool required, int64_t dflt,
+conn_json_i64(const struct conn_jv *o, const char *path, bool required, int64_t dflt,
 	      int64_t *out, struct buf *msg)
 {
-	struct json_object *v = conn_json_at(o, path);
+	const struct conn_jv *v = conn_jv_at(o, path);
 	if (v == NULL) {
 		*out = dflt;
 		if (!required)
@@ -209,8 +163,8 @@ conn_json_i64(struct json_object *o, const char *path, bool required, int64_t df
 	}
 	size_t n = 0;
 	const char *s = NULL;
-	if (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_string))
-		s = scalar_text(v, &n);
+	if (conn_jv_is(v, CONN_JV_NUMBER) || conn_jv_is(v, CONN_JV_STRING))
+		s = conn_jv_text(v, &n);
 	if (s == NULL || !parse_i64(s, n, out)) {
 		say(msg, "が整数ではありません", path);
 		return -ERR_INVALID;
@@ -219,10 +173,10 @@ conn_json_i64(struct json_object *o, const char *path, bool required, int64_t df
 }
 
 int
-conn_json_money(struct arena *a, struct json_object *o, const char *path, const char *dflt,
+conn_json_money(struct arena *a, const struct conn_jv *o, const char *path, const char *dflt,
 		const char **out, struct buf *msg)
 {
-	struct json_object *v = conn_json_at(o, path);
+	const struct conn_jv *v = conn_jv_at(o, path);
 	*out = dflt != NULL ? dflt : "0";
 	if (v == NULL) {
 		if (dflt != NULL)
@@ -232,13 +186,18 @@ conn_json_money(struct arena *a, struct json_object *o, const char *path, const 
 	}
 	size_t n = 0;
 	const char *s = NULL;
-	if (!json_object_is_type(v, json_type_boolean))
-		s = scalar_text(v, &n);
-	if (s == NULL || n > 24 || strlen(s) != n || !conn_money_ok(s)) {
+	char tmp[25];
+	if (!conn_jv_is(v, CONN_JV_BOOL))
+		s = conn_jv_text(v, &n);
+	if (s != NULL && n < sizeof tmp) {
+		memcpy(tmp, s, n);
+		tmp[n] = '\0';
+	}
+	if (s == NULL || n >= sizeof tmp || strlen(tmp) != n || !conn_money_ok(tmp)) {
 		say(msg, "が金額の形式ではありません", path);
 		return -ERR_INVALID;
 	}
-	*out = arena_strndup(a, s, n);
+	*out = arena_memdup(a, tmp, n);
 	return 0;
 }
 
@@ -335,23 +294,28 @@ conn_json_time_parse(const char *s, int64_t *utc_ms, int *offset_min)
 }
 
 int
-conn_json_time(struct json_object *o, const char *path, bool required, int64_t *utc_ms,
+conn_json_time(const struct conn_jv *o, const char *path, bool required, int64_t *utc_ms,
 	       int *offset_min, struct buf *msg)
 {
-	struct json_object *v = conn_json_at(o, path);
+	const struct conn_jv *v = conn_jv_at(o, path);
+	size_t n = 0;
+	const char *s = conn_jv_is(v, CONN_JV_STRING) ? conn_jv_text(v, &n) : NULL;
+	char tmp[64];
 	*utc_ms = 0;
 	if (offset_min != NULL)
 		*offset_min = 0;
-	if (v == NULL || (json_object_is_type(v, json_type_string) &&
-			  json_object_get_string_len(v) == 0)) {
+	if (v == NULL || (s != NULL && n == 0)) {
 		if (!required)
 			return 0;
 		say(msg, "がありません", path);
 		return -ERR_INVALID;
 	}
-	if (!json_object_is_type(v, json_type_string) ||
-	    strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v) ||
-	    conn_json_time_parse(json_object_get_string(v), utc_ms, offset_min) != 0) {
+	if (s != NULL && n < sizeof tmp) {
+		memcpy(tmp, s, n);
+		tmp[n] = '\0';
+	}
+	if (s == NULL || n >= sizeof tmp || strlen(tmp) != n ||
+	    conn_json_time_parse(tmp, utc_ms, offset_min) != 0) {
 		say(msg, "が日時の形式ではありません", path);
 		return -ERR_INVALID;
 	}

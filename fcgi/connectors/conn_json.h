@@ -1,4 +1,4 @@
-/* conn_json.h: json-c helpers for the platform clients: parsing into an arena, typed getters, exact money, timestamps. */
+/* conn_json.h: typed getters on parsed pages (conn_jv), exact money, timestamps; json-c for what the clients build. */
 #ifndef ECC_CONN_JSON_H
 #define ECC_CONN_JSON_H
 
@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "connectors/conn_jv.h"
 #include "core/arena.h"
 #include "core/buf.h"
 
@@ -19,27 +20,35 @@ struct json_object;
 
 /*
  * conn_json_parse: parse body[0..len) (need not be NUL-terminated) as exactly
- * one JSON value in strict mode (only whitespace may follow it). The tree is
- * released when a is reset or freed (arena_defer), so every string read from
- * it lives as long as the arena. what names the document for the message
- * ("Shopify の注文一覧"). Returns 0, or -ERR_UPSTREAM ("…の JSON が不正です
- * （位置 N）" / "…が空です").
+ * one json-c value in json-c's strict mode (only whitespace may follow it).
+ * The tree is released when a is reset or freed (arena_defer). what names
+ * the document for the message. Returns 0, or -ERR_UPSTREAM ("…の JSON が不正
+ * です（位置 N）" / "…が空です"). The clients read platform responses with
+ * conn_jv_parse (faster, and it keeps each value's source bytes); this is
+ * for callers that need a json-c tree (the parser fuzz target checks with it
+ * that a merged raw payload is still JSON).
  */
 int conn_json_parse(struct arena *a, const char *body, size_t len, const char *what,
 		    struct json_object **out, struct buf *msg);
 
-/* conn_json_at: the value at path ("a.b.c"; a numeric segment indexes an
- * array: "items.0.id"), or NULL when absent or null. o may be NULL. */
-struct json_object *conn_json_at(struct json_object *o, const char *path);
+/* conn_json_setting: the string member key of a connection's settings or
+ * secrets object o (json-c, may be NULL); "" when absent, null or not a
+ * string. Points into o. */
+const char *conn_json_setting(struct json_object *o, const char *key);
 
 /*
- * conn_json_str: *out = the text at path, copied into a: a string as is, an
- * integer, decimal number or boolean as its original JSON text. Absent, null
+ * The getters read the value at path under o (conn_jv_at: "a.b.c", a
+ * numeric segment indexes an array; o may be NULL; path "" is o itself).
+ */
+
+/*
+ * conn_json_str: *out = the text at path, copied into a: a string as is, a
+ * number or boolean as its original JSON text. Absent, null
  * or "" gives "" when !required; when required it is -ERR_INVALID ("項目 x が
  * ありません"). An object or array is -ERR_INVALID ("項目 x の型が違います"), so is
  * a string with a NUL byte; ill-formed UTF-8 is repaired (U+FFFD).
  */
-int conn_json_str(struct arena *a, struct json_object *o, const char *path, bool required,
+int conn_json_str(struct arena *a, const struct conn_jv *o, const char *path, bool required,
 		  const char **out, struct buf *msg);
 
 /*
@@ -47,17 +56,17 @@ int conn_json_str(struct arena *a, struct json_object *o, const char *path, bool
  * an optional '-' and 1..18 digits). Absent/null gives dflt when !required.
  * Returns 0 or -ERR_INVALID.
  */
-int conn_json_i64(struct json_object *o, const char *path, bool required, int64_t dflt,
+int conn_json_i64(const struct conn_jv *o, const char *path, bool required, int64_t dflt,
 		  int64_t *out, struct buf *msg);
 
 /*
  * conn_json_money: *out = the exact decimal at path (a string, or a JSON
- * number taken from its original token, never through double), which must
+ * number's original token, never through double), which must
  * pass conn_money_ok(). Absent/null gives dflt, or -ERR_INVALID when dflt is
  * NULL ("項目 x がありません"); a bad shape is -ERR_INVALID ("項目 x が金額の形式
  * ではありません"). The string lives in a.
  */
-int conn_json_money(struct arena *a, struct json_object *o, const char *path, const char *dflt,
+int conn_json_money(struct arena *a, const struct conn_jv *o, const char *path, const char *dflt,
 		    const char **out, struct buf *msg);
 
 /*
@@ -74,7 +83,7 @@ int conn_json_time_parse(const char *s, int64_t *utc_ms, int *offset_min);
 /* conn_json_time: conn_json_time_parse of the string at path. Absent/null:
  * 0 with *utc_ms = 0 and *offset_min = 0 when !required, else -ERR_INVALID.
  * offset_min may be NULL. */
-int conn_json_time(struct json_object *o, const char *path, bool required, int64_t *utc_ms,
+int conn_json_time(const struct conn_jv *o, const char *path, bool required, int64_t *utc_ms,
 		   int *offset_min, struct buf *msg);
 
 /* Styles of conn_json_time_format (seconds precision, truncated). */
@@ -107,8 +116,9 @@ int conn_json_money_div(struct arena *a, const char *x, long n, const char **out
  * "10", "8", "6", "7.5". Returns 0 or -ERR_INVALID. */
 int conn_json_percent(struct arena *a, const char *rate, const char **out);
 
-/* conn_json_dump: o serialized compactly (slashes not escaped, numbers in
- * their original text), copied into a; *len gets its length (may be NULL). */
+/* conn_json_dump: json-c object o (a request body a client built) serialized
+ * compactly (slashes not escaped, numbers in their original text), copied
+ * into a; *len gets its length (may be NULL). */
 const char *conn_json_dump(struct arena *a, struct json_object *o, size_t *len);
 
 /* conn_json_join: the non-empty parts[0..n) joined with sep, in a ("" when

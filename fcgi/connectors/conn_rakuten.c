@@ -1,4 +1,4 @@
-/* conn_rakuten.c: the 楽天 RMS client (楽天ペイ受注API searchOrder + getOrder, 在庫API 2.0 stock). */
+/* conn_rakuten.c: the 楽天 RMS client — calls, the searchOrder phases, getOrder batches, 在庫API 2.0 stock (responses are read in conn_rakuten_parse.c). */
 #include "conn_rakuten.h"
 
 #include <inttypes.h>
@@ -11,6 +11,7 @@
 
 #include "connectors/conn_call.h"
 #include "connectors/conn_json.h"
+#include "connectors/conn_jv.h"
 #include "core/clock.h"
 #include "core/err.h"
 
@@ -50,15 +51,6 @@ static const struct conn_field fields[] = {
 	  "0–730 (14)" },
 };
 
-static const char *
-setting(struct json_object *o, const char *key)
-{
-	struct json_object *v = conn_json_at(o, key);
-	if (v == NULL || !json_object_is_type(v, json_type_string))
-		return "";
-	return json_object_get_string(v);
-}
-
 const char *
 conn_rakuten_esa(struct arena *a, const char *secret, const char *key)
 {
@@ -69,417 +61,13 @@ conn_rakuten_esa(struct arena *a, const char *secret, const char *key)
 	return arena_printf(a, "ESA %s", (const char *)out);
 }
 
-/* ---- messages ---- */
-
-static bool
-mentions(const char *s, const char *const *words, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strstr(s, words[i]) != NULL)
-			return true;
-	return false;
-}
-
-/* Page-level ERROR messages of MessageModelList (those without an order
- * number when per_order): -ERR_FORBIDDEN for authorization/license errors,
- * -ERR_UPSTREAM with the code for the rest, 0 when there is none. */
-static int
-page_messages(struct arena *a, struct json_object *root, bool per_order, struct buf *msg)
-{
-	static const char *const auth[] = { "AUTH", "auth", "認証", "ライセンス", "license", "License",
-					    "権限", "Unauthorized", "期限" };
-	struct json_object *list = conn_json_at(root, "MessageModelList");
-	for (size_t i = 0; list != NULL && json_object_is_type(list, json_type_array) &&
-			   i < json_object_array_length(list); i++) {
-		struct json_object *m = json_object_array_get_idx(list, i);
-		const char *type, *code, *text, *num;
-		conn_json_str(a, m, "messageType", false, &type, NULL);
-		conn_json_str(a, m, "messageCode", false, &code, NULL);
-		conn_json_str(a, m, "message", false, &text, NULL);
-		conn_json_str(a, m, "orderNumber", false, &num, NULL);
-		if (strcmp(type, "ERROR") != 0 || (per_order && num[0] != '\0'))
-			continue;
-		if (mentions(code, auth, 6) || mentions(text, auth, sizeof auth / sizeof auth[0])) {
-			buf_printf(msg, "楽天 RMS が認証エラーを返しました（%s: %.200s）。serviceSecret と"
-				   "ライセンスキー、RMS の API 利用設定を確認してください。", code, text);
-			return -ERR_FORBIDDEN;
-		}
-		buf_printf(msg, "楽天 RMS がエラーを返しました（%s: %.200s）。", code, text);
-		return -ERR_UPSTREAM;
-	}
-	return 0;
-}
-
-/* ---- orders ---- */
-
-static enum conn_order_status
-map_status(int64_t p)
-{
-	switch (p) {
-	case 100: case 200:
-		return CONN_ST_PENDING;
-	case 300: case 400:
-		return CONN_ST_PAID;
-	case 500: case 600: case 700:
-		return CONN_ST_SHIPPED;
-	case 800: case 900:
-		return CONN_ST_CANCELLED;
-	default:
-		return CONN_ST_OTHER;
-	}
-}
-
-static const char *
-progress_name(int64_t p)
-{
-	switch (p) {
-	case 100: return "注文確認待ち";
-	case 200: return "楽天処理中";
-	case 300: return "発送待ち";
-	case 400: return "変更確定待ち";
-	case 500: return "発送済";
-	case 600: return "支払手続き中";
-	case 700: return "支払手続き済";
-	case 800: return "キャンセル確定待ち";
-	case 900: return "キャンセル確定";
-	default: return "";
-	}
-}
-
-/* an amount (JPY integer); -9999 means 未確定 and becomes "0" */
-static int
-amount(struct arena *a, struct json_object *o, const char *path, const char **out, struct buf *em)
-{
-	int rc = conn_json_money(a, o, path, "0", out, em);
-	if (rc == 0 && strcmp(*out, "-9999") == 0)
-		*out = "0";
-	return rc;
-}
-
-static int
-person(struct arena *a, struct json_object *m, struct conn_person *p, struct buf *em)
-{
-	const char *v[12];
-	static const char *const keys[] = { "familyName", "firstName", "familyNameKana", "firstNameKana",
-					    "emailAddress", "phoneNumber1", "phoneNumber2",
-					    "phoneNumber3", "zipCode1", "zipCode2", "prefecture", "city" };
-	for (size_t i = 0; i < 12; i++)
-		if (conn_json_str(a, m, keys[i], false, &v[i], em) != 0)
-			return -ERR_INVALID;
-	p->name = conn_json_join(a, " ", v, 2);
-	p->kana = conn_json_join(a, " ", v + 2, 2);
-	p->email = v[4];
-	p->phone = conn_json_join(a, "-", v + 5, 3);
-	p->postal_code = conn_json_join(a, "-", v + 8, 2);
-	p->prefecture = v[10];
-	p->city = v[11];
-	p->address2 = "";
-	return conn_json_str(a, m, "subAddress", false, &p->address1, em);
-}
-
-static int
-line_from(struct arena *a, struct json_object *it, struct conn_line *l, struct buf *em)
-{
-	const char *manage, *number, *variant, *rate;
-	int64_t units;
-	if (conn_json_str(a, it, "itemDetailId", true, &l->external_line_id, em) != 0 ||
-	    conn_json_str(a, it, "itemName", false, &l->name, em) != 0 ||
-	    conn_json_str(a, it, "manageNumber", false, &manage, em) != 0 ||
-	    conn_json_str(a, it, "itemNumber", false, &number, em) != 0 ||
-	    conn_json_str(a, it, "SkuModelList.0.variantId", false, &variant, em) != 0 ||
-	    conn_json_money(a, it, "price", NULL, &l->unit_price, em) != 0 ||
-	    conn_json_i64(it, "units", true, 0, &units, em) != 0 ||
-	    conn_json_str(a, it, "taxRate", false, &rate, em) != 0)
-		return -ERR_INVALID;
-	l->sku = manage[0] && variant[0] ? arena_printf(a, "%s:%s", manage, variant)
-		 : manage[0] ? manage : number;
-	l->jan = "";
-	l->quantity = (long)units;
-	l->tax_rate = NULL;
-	if (rate[0] != '\0' && conn_json_percent(a, rate, &l->tax_rate) != 0) {
-		buf_puts(em, "税率が数値ではありません");
-		return -ERR_INVALID;
-	}
-	if (conn_json_money_mul(a, l->unit_price, l->quantity, &l->line_total) != 0) {
-		buf_puts(em, "明細金額を計算できません");
-		return -ERR_INVALID;
-	}
-	return 0;
-}
-
-/* deliveryCompany codes of the documented carriers; another code is kept as it is */
-static const char *
-company_name(const char *code)
-{
-	static const struct { const char *code, *name; } known[] = {
-		{ "1001", "ヤマト運輸" }, { "1002", "佐川急便" }, { "1003", "日本郵便" },
-	};
-	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-		if (strcmp(code, known[i].code) == 0)
-			return known[i].name;
-	return code;
-}
-
-/* one ShippingModel → a shipment; *skip when it has no shippingNumber (not shipped yet) */
-static int
-shipment_from(struct arena *a, const char *order_number, struct json_object *m,
-	      struct conn_shipment *s, bool *skip, struct buf *em)
-{
-	const char *code;
-	int64_t at;
-	*skip = false;
-	if (m == NULL || !json_object_is_type(m, json_type_object)) {
-		buf_puts(em, "ShippingModel がオブジェクトではありません");
-		return -ERR_INVALID;
-	}
-	if (conn_json_str(a, m, "shippingNumber", false, &s->tracking_number, em) != 0 ||
-	    conn_json_str(a, m, "shippingDetailId", false, &s->external_id, em) != 0 ||
-	    conn_json_str(a, m, "deliveryCompanyName", false, &s->carrier, em) != 0 ||
-	    conn_json_str(a, m, "deliveryCompany", false, &code, em) != 0 ||
-	    conn_json_time(m, "shippingDate", false, &at, NULL, em) != 0)
-		return -ERR_INVALID;
-	if (s->tracking_number[0] == '\0') {
-		*skip = true;
-		return 0;
-	}
-	if (s->external_id[0] == '\0') /* RMS numbers every shipping detail; just in case */
-		s->external_id = arena_printf(a, "%s/%s", order_number, s->tracking_number);
-	if (s->carrier[0] == '\0')
-		s->carrier = company_name(code);
-	s->shipped_at = (time_t)(at / 1000); /* a JST date: its 00:00 JST */
-	s->status = "";                      /* RMS has no per-shipment status */
-	return 0;
-}
-
-/* PackageModelList[].ShippingModelList[] with a shipping number, in order */
-static int
-shipments_from(struct arena *a, struct json_object *pk, struct conn_order *d, struct buf *em)
-{
-	size_t npk = pk != NULL && json_object_is_type(pk, json_type_array)
-		? json_object_array_length(pk) : 0, n = 0;
-	for (size_t i = 0; i < npk; i++) {
-		struct json_object *sl = conn_json_at(json_object_array_get_idx(pk, i),
-						      "ShippingModelList");
-		if (sl != NULL && !json_object_is_type(sl, json_type_array)) {
-			buf_printf(em, "項目 ShippingModelList の型が違います（送付先 %zu）", i + 1);
-			return -ERR_INVALID;
-		}
-		n += sl != NULL ? json_object_array_length(sl) : 0;
-	}
-	d->shipments = n ? arena_calloc(a, n, sizeof *d->shipments) : NULL;
-	for (size_t i = 0; i < npk; i++) {
-		struct json_object *sl = conn_json_at(json_object_array_get_idx(pk, i),
-						      "ShippingModelList");
-		for (size_t k = 0; sl != NULL && k < json_object_array_length(sl); k++) {
-			bool skip;
-			if (shipment_from(a, d->external_id, json_object_array_get_idx(sl, k),
-					  &d->shipments[d->nshipments], &skip, em) != 0) {
-				buf_printf(em, "（送付先 %zu の発送 %zu）", i + 1, k + 1);
-				return -ERR_INVALID;
-			}
-			if (!skip)
-				d->nshipments++;
-		}
-	}
-	if (d->nshipments == 0)
-		d->shipments = NULL;
-	return 0;
-}
-
-static int
-order_from(struct arena *a, struct json_object *o, struct conn_order *d, struct buf *em)
-{
-	static const char *const dated[] = { "orderDatetime", "shopOrderCfmDatetime", "orderFixDatetime",
-					     "shippingInstDatetime", "shippingCmplRptDatetime" };
-	static const char *const changed[] = { "changeApplyDatetime", "changeFixDatetime",
-					       "changeCmplDatetime" };
-	int64_t progress, ordered, t;
-	const char *sub;
-	memset(d, 0, sizeof *d);
-	if (conn_json_str(a, o, "orderNumber", true, &d->external_id, em) != 0 ||
-	    conn_json_i64(o, "orderProgress", true, 0, &progress, em) != 0 ||
-	    conn_json_str(a, o, "subStatusName", false, &sub, em) != 0 ||
-	    conn_json_time(o, "orderDatetime", true, &ordered, &d->ordered_offset_min, em) != 0 ||
-	    amount(a, o, "goodsPrice", &d->subtotal, em) != 0 ||
-	    amount(a, o, "postagePrice", &d->shipping_fee, em) != 0 ||
-	    amount(a, o, "goodsTax", &d->tax, em) != 0 ||
-	    amount(a, o, "couponAllTotalPrice", &d->discount, em) != 0 ||
-	    amount(a, o, "totalPrice", &d->total, em) != 0)
-		return -ERR_INVALID;
-	d->order_number = d->external_id;
-	d->ordered_at = (time_t)(ordered / 1000);
-	d->status = map_status(progress);
-	d->platform_status = arena_printf(a, "%" PRId64 " %s", progress, progress_name(progress));
-	d->currency = "JPY";
-	d->updated_at_ms = ordered;
-	for (size_t i = 1; i < sizeof dated / sizeof dated[0]; i++) {
-		if (conn_json_time(o, dated[i], false, &t, NULL, em) != 0)
-			return -ERR_INVALID;
-		if (t > d->updated_at_ms)
-			d->updated_at_ms = t;
-	}
-	struct json_object *ch = conn_json_at(o, "ChangeReasonModelList");
-	for (size_t i = 0; ch != NULL && json_object_is_type(ch, json_type_array) &&
-			   i < json_object_array_length(ch); i++)
-		for (size_t k = 0; k < sizeof changed / sizeof changed[0]; k++) {
-			if (conn_json_time(json_object_array_get_idx(ch, i), changed[k], false, &t,
-					   NULL, em) != 0)
-				return -ERR_INVALID;
-			if (t > d->updated_at_ms)
-				d->updated_at_ms = t;
-		}
-	if (person(a, conn_json_at(o, "OrdererModel"), &d->buyer, em) != 0 ||
-	    person(a, conn_json_at(o, "PackageModelList.0.SenderModel"), &d->ship_to, em) != 0)
-		return -ERR_INVALID;
-	d->ship_to.email = "";
-	struct json_object *pk = conn_json_at(o, "PackageModelList");
-	size_t npk = pk != NULL && json_object_is_type(pk, json_type_array)
-		? json_object_array_length(pk) : 0, n = 0;
-	for (size_t i = 0; i < npk; i++) {
-		struct json_object *items = conn_json_at(json_object_array_get_idx(pk, i),
-							 "ItemModelList");
-		if (items != NULL && json_object_is_type(items, json_type_array))
-			n += json_object_array_length(items);
-	}
-	d->lines = arena_calloc(a, n ? n : 1, sizeof *d->lines);
-	for (size_t i = 0; i < npk; i++) {
-		struct json_object *items = conn_json_at(json_object_array_get_idx(pk, i),
-							 "ItemModelList");
-		for (size_t k = 0; items != NULL && json_object_is_type(items, json_type_array) &&
-				   k < json_object_array_length(items); k++) {
-			if (line_from(a, json_object_array_get_idx(items, k), &d->lines[d->nlines],
-				      em) != 0) {
-				buf_printf(em, "（送付先 %zu の商品 %zu）", i + 1, k + 1);
-				return -ERR_INVALID;
-			}
-			d->nlines++;
-		}
-	}
-	if (shipments_from(a, pk, d, em) != 0)
-		return -ERR_INVALID;
-	d->raw = conn_json_dump(a, o, &d->raw_len);
-	return 0;
-}
-
-static int
-parse_root(struct arena *a, const char *body, size_t len, const char *what, bool per_order,
-	   struct json_object **root, struct buf *msg)
-{
-	int rc = conn_json_parse(a, body, len, what, root, msg);
-	if (rc == 0)
-		rc = page_messages(a, *root, per_order, msg);
-	return rc;
-}
-
-int
-conn_rakuten_parse_orders(struct arena *a, const char *body, size_t len, struct conn_page *out,
-			  struct buf *msg)
-{
-	struct buf scratch;
-	if (msg == NULL) {
-		buf_init(&scratch, a, 64);
-		msg = &scratch;
-	}
-	struct json_object *root;
-	memset(out, 0, sizeof *out);
-	int rc = parse_root(a, body, len, "楽天 RMS の受注詳細（getOrder）", true, &root, msg);
-	if (rc != 0)
-		return rc;
-	struct json_object *list = conn_json_at(root, "OrderModelList");
-	struct json_object *msgs = conn_json_at(root, "MessageModelList");
-	size_t nm = msgs != NULL && json_object_is_type(msgs, json_type_array)
-		? json_object_array_length(msgs) : 0;
-	if (list != NULL && !json_object_is_type(list, json_type_array)) {
-		buf_puts(msg, "楽天 RMS の受注詳細の OrderModelList が配列ではありません");
-		return -ERR_UPSTREAM;
-	}
-	size_t n = list != NULL ? json_object_array_length(list) : 0;
-	out->orders = arena_calloc(a, n ? n : 1, sizeof *out->orders);
-	out->errors = arena_calloc(a, n + nm + 1, sizeof *out->errors);
-	for (size_t i = 0; i < nm; i++) {
-		struct json_object *m = json_object_array_get_idx(msgs, i);
-		const char *type, *code, *text, *num;
-		conn_json_str(a, m, "messageType", false, &type, NULL);
-		conn_json_str(a, m, "messageCode", false, &code, NULL);
-		conn_json_str(a, m, "message", false, &text, NULL);
-		conn_json_str(a, m, "orderNumber", false, &num, NULL);
-		if (strcmp(type, "ERROR") != 0 || num[0] == '\0')
-			continue;
-		out->errors[out->nerrors].external_id = num;
-		out->errors[out->nerrors++].message =
-			arena_printf(a, "楽天 RMS が注文 %s の取得でエラーを返しました（%s: %.200s）",
-				     num, code, text);
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *o = json_object_array_get_idx(list, i);
-		struct buf em;
-		buf_init(&em, a, 64);
-		if (o != NULL && json_object_is_type(o, json_type_object) &&
-		    order_from(a, o, &out->orders[out->norders], &em) == 0) {
-			out->norders++;
-			continue;
-		}
-		const char *id = "";
-		conn_json_str(a, o, "orderNumber", false, &id, NULL);
-		if (em.len == 0)
-			buf_puts(&em, "注文がオブジェクトではありません");
-		out->errors[out->nerrors].external_id = id;
-		out->errors[out->nerrors++].message =
-			arena_printf(a, "楽天 RMS の注文 %s を読み取れません: %s", id[0] ? id : "(番号なし)",
-				     buf_cstr(&em));
-	}
-	return 0;
-}
-
-int
-conn_rakuten_parse_search(struct arena *a, const char *body, size_t len, const char ***numbers,
-			  size_t *n, int64_t *total, int64_t *pages, struct buf *msg)
-{
-	struct buf scratch;
-	if (msg == NULL) {
-		buf_init(&scratch, a, 64);
-		msg = &scratch;
-	}
-	struct json_object *root;
-	*numbers = NULL;
-	*n = 0;
-	*total = *pages = 0;
-	int rc = parse_root(a, body, len, "楽天 RMS の受注検索（searchOrder）", false, &root, msg);
-	if (rc != 0)
-		return rc;
-	struct json_object *list = conn_json_at(root, "orderNumberList");
-	struct buf em;
-	buf_init(&em, a, 64);
-	if ((list != NULL && !json_object_is_type(list, json_type_array)) ||
-	    conn_json_i64(root, "PaginationResponseModel.totalRecordsAmount", false, 0, total, &em) ||
-	    conn_json_i64(root, "PaginationResponseModel.totalPages", false, 0, pages, &em)) {
-		buf_printf(msg, "楽天 RMS の受注検索の応答が不正です（%s）",
-			   em.len ? buf_cstr(&em) : "orderNumberList が配列ではありません");
-		return -ERR_UPSTREAM;
-	}
-	size_t m = list != NULL ? json_object_array_length(list) : 0;
-	*numbers = arena_calloc(a, m ? m : 1, sizeof **numbers);
-	for (size_t i = 0; i < m; i++) {
-		const char *s;
-		if (conn_json_str(a, json_object_array_get_idx(list, i), "", true, &s, NULL) != 0 ||
-		    strlen(s) > 100) {
-			buf_puts(msg, "楽天 RMS の受注検索の応答に不正な注文番号があります");
-			return -ERR_UPSTREAM;
-		}
-		(*numbers)[(*n)++] = s;
-	}
-	if (m > 0 && *pages == 0)
-		*pages = 1;
-	return 0;
-}
-
 /* ---- calls ---- */
 
 static bool
 license_past(const struct conn_ctx *c, const char **date)
 {
 	int64_t t;
-	*date = setting(c->settings, "license_expires_on");
+	*date = conn_json_setting(c->settings, "license_expires_on");
 	return conn_json_time_parse(*date, &t, NULL) == 0 && clock_now_ms() >= t + DAY_MS;
 }
 
@@ -487,8 +75,8 @@ static int
 rms(struct conn_ctx *c, const struct conn_rate *rate, const char *method, const char *url,
     struct json_object *req, struct http_response *r, struct buf *msg)
 {
-	const char *esa = conn_rakuten_esa(c->a, setting(c->secrets, "service_secret"),
-					   setting(c->secrets, "license_key"));
+	const char *esa = conn_rakuten_esa(c->a, conn_json_setting(c->secrets, "service_secret"),
+					   conn_json_setting(c->secrets, "license_key"));
 	struct http_header h[] = {
 		{ "Authorization", esa },
 		{ "Content-Type", "application/json; charset=utf-8" },
@@ -499,16 +87,16 @@ rms(struct conn_ctx *c, const struct conn_rate *rate, const char *method, const 
 	json_object_put(req);
 	struct buf tmp;
 	buf_init(&tmp, c->a, 128);
-	bool pace = strcmp(setting(c->settings, "pacing"), "off") != 0;
+	bool pace = strcmp(conn_json_setting(c->settings, "pacing"), "off") != 0;
 	int rc = conn_call(c, "rakuten", pace ? rate : NULL, method, url, h, body ? 3 : 2, body,
 			   blen, r, &tmp);
 	if (rc == -ERR_FORBIDDEN) {
 		const char *date;
 		struct buf m2;
 		buf_init(&m2, c->a, 64);
-		struct json_object *root;
-		if (r->body != NULL && conn_json_parse(c->a, r->body, r->body_len, "", &root, NULL) == 0)
-			page_messages(c->a, root, false, &m2);
+		const struct conn_jv *root;
+		if (r->body != NULL && conn_jv_parse(c->a, r->body, r->body_len, "", &root, NULL) == 0)
+			conn_rakuten_parse_messages(c->a, root, false, &m2);
 		if (license_past(c, &date))
 			buf_printf(msg, "楽天 RMS が認証を拒否しました（%ld）。ライセンスキーの有効期限"
 				   "（%s）が切れています。RMS で新しいライセンスキーを発行し、接続設定を"
@@ -526,10 +114,10 @@ rms(struct conn_ctx *c, const struct conn_rate *rate, const char *method, const 
 	if (r->status == 200)
 		return 0;
 	if (r->status == 400) {
-		struct json_object *root;
+		const struct conn_jv *root;
 		if (r->body != NULL &&
-		    conn_json_parse(c->a, r->body, r->body_len, "", &root, NULL) == 0 &&
-		    (rc = page_messages(c->a, root, false, msg)) != 0)
+		    conn_jv_parse(c->a, r->body, r->body_len, "", &root, NULL) == 0 &&
+		    (rc = conn_rakuten_parse_messages(c->a, root, false, msg)) != 0)
 			return rc;
 		buf_puts(msg, "楽天 RMS がリクエストを受け付けませんでした（HTTP 400）。");
 		return -ERR_UPSTREAM;
@@ -625,13 +213,16 @@ get_orders(struct conn_ctx *c, const char **nums, size_t n, struct conn_page *ou
 static int64_t
 rescan_days(const struct conn_ctx *c)
 {
-	int64_t d;
-	struct json_object *v = conn_json_at(c->settings, "rescan_days");
-	if (v == NULL || (json_object_is_type(v, json_type_string) && json_object_get_string_len(v) == 0) ||
-	    conn_json_i64(c->settings, "rescan_days", false, DEF_RESCAN_DAYS, &d, NULL) != 0 ||
-	    d < 0 || d > MAX_RESCAN_DAYS)
+	struct json_object *v = NULL;
+	const char *s = "";
+	if (c->settings != NULL && json_object_object_get_ex(c->settings, "rescan_days", &v) &&
+	    (json_object_is_type(v, json_type_string) || json_object_is_type(v, json_type_int)))
+		s = json_object_get_string(v);
+	size_t n = strlen(s), neg = s[0] == '-';
+	if (n == neg || n - neg > 18 || strspn(s + neg, "0123456789") != n - neg)
 		return DEF_RESCAN_DAYS;
-	return d;
+	int64_t d = strtoll(s, NULL, 10);
+	return d < 0 || d > MAX_RESCAN_DAYS ? DEF_RESCAN_DAYS : d;
 }
 
 /* where phase dti starts: dateType 1 reaches rescan_days back from the window's end */
@@ -736,34 +327,35 @@ fetch_stock(struct conn_ctx *c, const char *token, struct conn_page *out, struct
 			return -ERR_INVALID;
 		}
 	}
-	struct json_object *arr;
+	const struct conn_jv *arr;
 	long hi;
 	for (;;) {
 		hi = lo + width - 1 > STOCK_MAX ? STOCK_MAX : lo + width - 1;
 		struct http_response r;
-		struct json_object *root;
+		const struct conn_jv *root;
 		const char *url = arena_printf(c->a, "%s/es/2.0/inventories/bulk-get/range?minQuantity=%ld"
 					       "&maxQuantity=%ld", base(c), lo, hi);
 		int rc = rms(c, &inventory_rate, "GET", url, NULL, &r, msg);
 		if (rc == 0)
-			rc = parse_root(c->a, r.body, r.body_len, "楽天 RMS の在庫一覧", false, &root, msg);
+			rc = conn_rakuten_parse_root(c->a, r.body, r.body_len, "楽天 RMS の在庫一覧", false,
+						     &root, msg);
 		if (rc != 0)
 			return rc;
-		arr = conn_json_at(root, "inventories");
-		if (arr == NULL || !json_object_is_type(arr, json_type_array)) {
+		arr = conn_jv_get(root, "inventories");
+		if (!conn_jv_is(arr, CONN_JV_ARRAY)) {
 			buf_puts(msg, "楽天 RMS の在庫一覧に inventories の配列がありません");
 			return -ERR_UPSTREAM;
 		}
-		if (json_object_array_length(arr) < STOCK_CAP || hi == lo)
+		if (conn_jv_len(arr) < STOCK_CAP || hi == lo)
 			break;
 		width = (hi - lo + 1) / 2; /* the range hit the cap: narrow it */
 	}
-	size_t n = json_object_array_length(arr);
+	size_t n = conn_jv_len(arr);
 	out->stock = arena_calloc(c->a, n ? n : 1, sizeof *out->stock);
 	out->errors = arena_calloc(c->a, 2, sizeof *out->errors);
 	size_t bad = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct json_object *v = json_object_array_get_idx(arr, i);
+		const struct conn_jv *v = conn_jv_idx(arr, i);
 		const char *mn, *var;
 		int64_t q, up;
 		if (conn_json_str(c->a, v, "manageNumber", true, &mn, NULL) != 0 ||
@@ -816,7 +408,7 @@ static time_t
 credential_expiry(struct json_object *settings)
 {
 	int64_t t;
-	if (conn_json_time_parse(setting(settings, "license_expires_on"), &t, NULL) != 0)
+	if (conn_json_time_parse(conn_json_setting(settings, "license_expires_on"), &t, NULL) != 0)
 		return 0;
 	return (time_t)((t + DAY_MS) / 1000 - 1); /* the end of that day, JST */
 }
@@ -835,7 +427,7 @@ test(struct conn_ctx *c, struct buf *msg)
 	time_t exp = credential_expiry(c->settings);
 	if (exp != 0)
 		buf_printf(msg, "ライセンスキーの有効期限は %s（残り %lld 日）です。",
-			   setting(c->settings, "license_expires_on"),
+			   conn_json_setting(c->settings, "license_expires_on"),
 			   (long long)((exp - clock_now()) / 86400));
 	return 0;
 }
@@ -862,14 +454,14 @@ key_ok(const char *s)
 static int
 validate(struct json_object *settings, struct json_object *secrets, struct buf *msg)
 {
-	const char *d = setting(settings, "license_expires_on"), *url = setting(settings, "shop_url");
+	const char *d = conn_json_setting(settings, "license_expires_on"), *url = conn_json_setting(settings, "shop_url");
 	int64_t t;
-	if (!key_ok(setting(secrets, "service_secret"))) {
+	if (!key_ok(conn_json_setting(secrets, "service_secret"))) {
 		buf_puts(msg, "serviceSecret を入力してください（空白と「:」を含まない英数字と記号、"
 			 "200 文字まで）。");
 		return -ERR_INVALID;
 	}
-	if (!key_ok(setting(secrets, "license_key"))) {
+	if (!key_ok(conn_json_setting(secrets, "license_key"))) {
 		buf_puts(msg, "licenseKey を入力してください（空白と「:」を含まない英数字と記号、"
 			 "200 文字まで）。");
 		return -ERR_INVALID;
@@ -878,7 +470,7 @@ validate(struct json_object *settings, struct json_object *secrets, struct buf *
 		buf_puts(msg, "ライセンスキーの有効期限を「2026-03-31」の形（年-月-日）で入力してください。");
 		return -ERR_INVALID;
 	}
-	const char *rd = setting(settings, "rescan_days");
+	const char *rd = conn_json_setting(settings, "rescan_days");
 	if (rd[0] != '\0' && (strlen(rd) > 3 || strspn(rd, "0123456789") != strlen(rd) ||
 			       small_number(rd) > MAX_RESCAN_DAYS)) {
 		buf_puts(msg, "再確認する日数は 0〜730 の整数で入力してください（既定 14）。");

@@ -3,6 +3,7 @@
 #define ECC_CONN_RAKUTEN_H
 
 #include "connectors/conn.h"
+#include "connectors/conn_jv.h"
 
 /*
  * Settings {shop_url (optional), license_expires_on "YYYY-MM-DD", rescan_days
@@ -40,6 +41,8 @@
  */
 extern const struct conn_ops conn_rakuten_ops;
 
+/* --- responses (conn_rakuten_parse.c) --- */
+
 /*
  * conn_rakuten_parse_orders: a getOrder response → out->orders. Orders
  * that cannot be read, and per-order ERROR messages, become out->errors.
@@ -54,7 +57,8 @@ extern const struct conn_ops conn_rakuten_ops;
  * requests). Buyer from OrdererModel; ship_to from the first package's
  * SenderModel. Lines from every package: sku "manageNumber:variantId"
  * (else manageNumber, else itemNumber), line_total = price × units.
- * Returns 0, or -ERR_UPSTREAM (bad JSON, no OrderModelList) /
+ * Each order's raw is its bytes in body as RMS sent them (body must stay
+ * as it is while the page is used). Returns 0, or -ERR_UPSTREAM (bad JSON, no OrderModelList) /
  * -ERR_FORBIDDEN (an authorization error message) with msg.
  */
 int conn_rakuten_parse_orders(struct arena *a, const char *body, size_t len, struct conn_page *out,
@@ -67,6 +71,23 @@ int conn_rakuten_parse_orders(struct arena *a, const char *body, size_t len, str
  */
 int conn_rakuten_parse_search(struct arena *a, const char *body, size_t len, const char ***numbers,
 			      size_t *n, int64_t *total, int64_t *pages, struct buf *msg);
+
+/*
+ * conn_rakuten_parse_messages: the page-level ERROR messages of root's
+ * MessageModelList (with per_order, only those without an orderNumber):
+ * -ERR_FORBIDDEN for an authorization/license error, -ERR_UPSTREAM with its
+ * code for another one (the first decides; its text goes to msg), 0 when
+ * there is none. root may be NULL.
+ */
+int conn_rakuten_parse_messages(struct arena *a, const struct conn_jv *root, bool per_order,
+				struct buf *msg);
+
+/* conn_rakuten_parse_root: body parsed (conn_jv_parse; what names it), then
+ * conn_rakuten_parse_messages. 0, -ERR_UPSTREAM or -ERR_FORBIDDEN. */
+int conn_rakuten_parse_root(struct arena *a, const char *body, size_t len, const char *what,
+			    bool per_order, const struct conn_jv **root, struct buf *msg);
+
+/* --- the client (conn_rakuten.c) --- */
 
 /* conn_rakuten_esa: "ESA " + base64(secret ":" key), in a. */
 const char *conn_rakuten_esa(struct arena *a, const char *secret, const char *key);

@@ -3,6 +3,7 @@
 #define ECC_CONN_SHOPIFY_H
 
 #include "connectors/conn.h"
+#include "connectors/conn_jv.h"
 
 /*
  * Settings {shop_domain "<name>.myshopify.com", api_version "YYYY-MM"
@@ -24,6 +25,8 @@
  */
 extern const struct conn_ops conn_shopify_ops;
 
+/* --- pages (conn_shopify_parse.c) --- */
+
 /*
  * conn_shopify_parse_orders: an orders.json body → out->orders (and
  * out->errors for orders that cannot be read, which are left out). Status:
@@ -35,8 +38,9 @@ extern const struct conn_ops conn_shopify_ops;
  * Money are the strings Shopify sends; shipping_fee is
  * total_shipping_price_set.shop_money.amount (else the sum of
  * shipping_lines[].price); line_total = price × quantity − total_discount;
- * tax_rate is the sum of the line's tax_lines[].rate in percent.
- * Everything lives in a. Returns 0, or -ERR_UPSTREAM when the page itself is
+ * tax_rate is the sum of the line's tax_lines[].rate in percent. Each
+ * order's raw is its bytes in body, exactly as Shopify sent them.
+ * Everything lives in a; body must stay as it is while the page is used. Returns 0, or -ERR_UPSTREAM when the page itself is
  * unusable (bad JSON, no "orders" array) with the reason in msg.
  */
 int conn_shopify_parse_orders(struct arena *a, const char *body, size_t len, struct conn_page *out,
@@ -44,10 +48,13 @@ int conn_shopify_parse_orders(struct arena *a, const char *body, size_t len, str
 
 /* conn_shopify_parse_products: a products.json body → out->products, one per
  * variant (external_id = variant id, jan = barcode, name = "title - variant
- * title" unless the variant is "Default Title"), prices in currency. Errors
- * as in conn_shopify_parse_orders. */
+ * title" unless the variant is "Default Title"), prices in currency; raw is
+ * the variant's bytes with "_product_title" (the product's title) added as
+ * its last member. Errors as in conn_shopify_parse_orders. */
 int conn_shopify_parse_products(struct arena *a, const char *body, size_t len, const char *currency,
 				struct conn_page *out, struct buf *msg);
+
+/* --- the client (conn_shopify.c) --- */
 
 /*
  * conn_shopify_next_link: from a Link header value (may be NULL) the URL of

@@ -14,6 +14,7 @@
 
 #include <curl/curl.h>
 
+#include "connectors/ssrf_socket.h"
 #include "core/err.h"
 #include "core/log.h"
 
@@ -25,48 +26,12 @@
 /* State of one hop (one curl_easy_perform). */
 struct hop {
 	struct arena *a;
-	const char *host;       /* this hop's host, for the log */
-	bool allowed;           /* host (and port) on the allowlist */
-	bool blocked;           /* the guard refused at least one address */
-	const char *why;        /* ... for this reason */
-	char addr[INET6_ADDRSTRLEN];
+	struct ssrf_socket_guard g;  /* this hop's host and what the guard refused */
 	struct buf body;
 	size_t max;
 	bool too_large;
 	struct http_response *out;
 };
-
-static void
-blocked_log(const char *host, const char *addr, const char *why)
-{
-	log_event(LOG_WARN, "ssrf_blocked", LOG_S("host", host), LOG_S("addr", addr),
-		  LOG_S("reason", why));
-}
-
-static curl_socket_t
-open_cb(void *ud, curlsocktype purpose, struct curl_sockaddr *ca)
-{
-	struct hop *h = ud;
-	struct sockaddr_storage ss;
-	if (purpose != CURLSOCKTYPE_IPCXN || ca->addrlen > sizeof ss)
-		return CURL_SOCKET_BAD;
-	memset(&ss, 0, sizeof ss);
-	memcpy(&ss, &ca->addr, ca->addrlen);
-	const char *why = ssrf_addr_reason((const struct sockaddr *)&ss);
-	if (why != NULL && !h->allowed) {
-		h->blocked = true;
-		h->why = why;
-		h->addr[0] = '\0';
-		if (ss.ss_family == AF_INET)
-			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, h->addr, sizeof h->addr);
-		else if (ss.ss_family == AF_INET6)
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, h->addr,
-				  sizeof h->addr);
-		blocked_log(h->host, h->addr, why);
-		return CURL_SOCKET_BAD;
-	}
-	return socket(ca->family, ca->socktype | SOCK_CLOEXEC, ca->protocol);
-}
 
 static size_t
 write_cb(char *p, size_t size, size_t nmemb, void *ud)
@@ -209,9 +174,9 @@ now_ms(void)
 static int
 classify(CURLcode rc, const struct hop *h, const char *host, const char *ebuf, struct buf *err)
 {
-	if (h->blocked && rc == CURLE_COULDNT_CONNECT) {
+	if (h->g.blocked && rc == CURLE_COULDNT_CONNECT) {
 		if (err != NULL)
-			buf_printf(err, "blocked: %s address %s of host %s", h->why, h->addr, host);
+			buf_printf(err, "blocked: %s address %s of host %s", h->g.why, h->g.addr, host);
 		return -ERR_FORBIDDEN;
 	}
 	if (h->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
@@ -288,9 +253,9 @@ http_client_request(struct arena *a, const struct http_client_opts *o, const cha
 		return rc;
 	cur = first;
 	for (;;) {
-		struct hop h = { .a = a, .host = cur.host, .out = out,
+		struct hop h = { .a = a, .g.host = cur.host, .out = out,
 				 .max = o->max_body > 0 ? o->max_body : DEF_MAX_BODY };
-		h.allowed = ssrf_host_allowed(o->allow, cur.host, cur.port);
+		h.g.allowed = ssrf_host_allowed(o->allow, cur.host, cur.port);
 		buf_init(&h.body, a, 0);
 		int64_t left = deadline - now_ms();
 		if (left <= 0)
@@ -335,8 +300,8 @@ http_client_request(struct arena *a, const struct http_client_opts *o, const cha
 		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h.max);
 		curl_easy_setopt(c, CURLOPT_USERAGENT, "ecc-connector/1");
-		curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_cb);
-		curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &h);
+		curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, ssrf_socket_open);
+		curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &h.g);
 		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
 		curl_easy_setopt(c, CURLOPT_WRITEDATA, &h);
 		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);

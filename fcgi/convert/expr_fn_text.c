@@ -5,6 +5,7 @@
 
 #include "convert/kana.h"
 #include "core/err.h"
+#include "core/jp_pref.h"
 #include "core/utf8.h"
 
 static size_t char_len(const char *s, size_t n);
@@ -351,15 +352,6 @@ expr_fn_text_split(struct expr_ev *ev, const struct expr_node *n, const struct e
 
 /* ---- address_part ---- */
 
-static const char *const prefectures[47] = {
-	"北海道", "青森県", "岩手県", "宮城県", "秋田県", "山形県", "福島県", "茨城県", "栃木県",
-	"群馬県", "埼玉県", "千葉県", "東京都", "神奈川県", "新潟県", "富山県", "石川県", "福井県",
-	"山梨県", "長野県", "岐阜県", "静岡県", "愛知県", "三重県", "滋賀県", "京都府", "大阪府",
-	"兵庫県", "奈良県", "和歌山県", "鳥取県", "島根県", "岡山県", "広島県", "山口県", "徳島県",
-	"香川県", "愛媛県", "高知県", "福岡県", "佐賀県", "長崎県", "熊本県", "大分県", "宮崎県",
-	"鹿児島県", "沖縄県",
-};
-
 /* municipalities whose name holds 市/区/町/村/郡 before its last character */
 static const char *const muni_exceptions[] = {
 	"四日市市", "廿日市市", "野々市市", "十日町市", "大町市", "東村山市", "武蔵村山市", "羽村市",
@@ -450,7 +442,11 @@ expr_fn_text_address_part(struct expr_ev *ev, const struct expr_node *n,
 		return rc;
 	expr_fn_text(ev, &args[0], &s, &len);
 	size_t i = skip_space(s, len);
-	size_t pl = match_list(s + i, len - i, prefectures, 47);
+	size_t pl = 0;
+	for (int code = 1; code <= JP_PREF_COUNT && pl == 0; code++) {
+		const char *pref = jp_pref_name(code);
+		pl = match_list(s + i, len - i, &pref, 1);
+	}
 	if (k == 1)
 		return slice(out, s + i, pl);
 	i += pl;

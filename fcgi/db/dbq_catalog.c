@@ -1,29 +1,22 @@
 /* dbq_catalog.c: products (SKUs) and stock levels — the fetcher's batch upserts and the list screens' queries. */
 #include "dbq_catalog.h"
 
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "core/clock.h"
 #include "core/err.h"
-#include "crypto/token.h"
 #include "db/db.h"
+#include "db/dbq_batch.h"
 #include "db/dbq_payload.h"
 
 #define MAX_TIME_MS (253402300799LL * 1000)
 #define MAX_STOCK 1000000000L
 
-/* A product on its way to the database. */
+/* A product on its way to the database (validation, hash and the known-row lookup in b). */
 struct prec {
+	struct dbq_batch_rec b;
 	const struct conn_product *p;
-	size_t idx;
-	uint64_t id;
-	unsigned char hash[32];
-	bool exists, same;
 	const char *price;
 	char updated[24];
 };
@@ -43,41 +36,24 @@ S(const char *s)
 }
 
 static void
-hash_put(EVP_MD_CTX *h, const char *s)
-{
-	char len[24];
-	s = S(s);
-	size_t n = strlen(s);
-	int k = snprintf(len, sizeof len, "%zu:", n);
-	EVP_DigestUpdate(h, len, (size_t)k);
-	EVP_DigestUpdate(h, s, n);
-	EVP_DigestUpdate(h, "\n", 1);
-}
-
-static void
 product_hash(const struct conn_product *p, const char *price, unsigned char out[32])
 {
-	char ms[24];
 	unsigned int len = 0;
-	EVP_MD_CTX *h = EVP_MD_CTX_new();
-	if (h == NULL || EVP_DigestInit_ex(h, EVP_sha256(), NULL) != 1)
-		abort(); /* OpenSSL out of memory */
-	EVP_DigestUpdate(h, "ecc-product-v1\n", 15);
-	hash_put(h, p->external_id);
-	hash_put(h, p->product_external_id);
-	hash_put(h, p->sku);
-	hash_put(h, p->jan);
-	hash_put(h, p->name);
-	hash_put(h, price);
-	hash_put(h, p->currency);
-	snprintf(ms, sizeof ms, "%" PRId64, p->updated_at_ms);
-	hash_put(h, ms);
+	EVP_MD_CTX *h = dbq_batch_hash_new("ecc-product-v1\n");
+	dbq_batch_hash_str(h, p->external_id);
+	dbq_batch_hash_str(h, p->product_external_id);
+	dbq_batch_hash_str(h, p->sku);
+	dbq_batch_hash_str(h, p->jan);
+	dbq_batch_hash_str(h, p->name);
+	dbq_batch_hash_str(h, price);
+	dbq_batch_hash_str(h, p->currency);
+	dbq_batch_hash_int(h, p->updated_at_ms);
 	EVP_DigestFinal_ex(h, out, &len);
 	EVP_MD_CTX_free(h);
 }
 
 static const char *
-product_check(struct arena *a, const struct conn_product *p, const char **price)
+product_why(struct arena *a, const struct conn_product *p, const char **price)
 {
 	const char *cur = S(p->currency);
 	*price = dbq_orders_money(a, p->price);
@@ -103,71 +79,26 @@ product_check(struct arena *a, const struct conn_product *p, const char **price)
 	return NULL;
 }
 
-static int
-cmp_prec(const void *x, const void *y)
+/* A product's validation, then its canonical price, update time and content hash (dbq_batch_check_fn). */
+static const char *
+product_check(void *ctx, struct arena *a, void *owner, unsigned char hash[32])
 {
-	const struct prec *a = *(struct prec *const *)x, *b = *(struct prec *const *)y;
-	int c = strcmp(a->p->external_id, b->p->external_id);
-	return c != 0 ? c : (a->idx > b->idx) - (a->idx < b->idx);
+	struct prec *r = owner;
+	const char *why = product_why(a, r->p, &r->price);
+	(void)ctx;
+	if (why != NULL)
+		return why;
+	dbq_orders_utc_ms_text(r->p->updated_at_ms, r->updated);
+	product_hash(r->p, r->price, hash);
+	return NULL;
 }
 
-static int
-cmp_pkey(const void *k, const void *x)
-{
-	return strcmp((const char *)k, (*(struct prec *const *)x)->p->external_id);
-}
-
-/* "head" + "?, "×k + ")" with types prefix + 's'×k: the batched IN lookups. */
-static int
-query_in(struct db *db, struct arena *a, struct db_rows **rows, const char *head, uint64_t tenant_id,
-	 uint64_t connection_id, const char *const *keys, size_t k)
-{
-	char *sql = dbq_orders_values_sql(a, head, "?", k, ")");
-	char *types = arena_alloc(a, k + 3);
-	struct db_arg *args = arena_calloc(a, k + 2, sizeof *args);
-	memcpy(types, "ii", 2);
-	memset(types + 2, 's', k);
-	types[k + 2] = '\0';
-	args[0] = db_arg_uint(tenant_id);
-	args[1] = db_arg_uint(connection_id);
-	for (size_t i = 0; i < k; i++)
-		args[2 + i] = db_arg_str(keys[i]);
-	return db_query_args(db, a, rows, sql, types, k + 2, args);
-}
-
-static int
-product_lookup(struct db *db, struct arena *a, uint64_t tenant_id, uint64_t connection_id,
-	       struct prec **recs, size_t n)
-{
-	for (size_t done = 0; done < n;) {
-		size_t k = dbq_orders_chunk(n - done);
-		const char **keys = arena_calloc(a, k, sizeof *keys);
-		for (size_t i = 0; i < k; i++)
-			keys[i] = recs[done + i]->p->external_id;
-		struct db_rows *rows;
-		int rc = query_in(db, a, &rows,
-				  "SELECT external_id, id, content_hash FROM products WHERE tenant_id = ?"
-				  " AND connection_id = ? AND external_id IN (",
-				  tenant_id, connection_id, keys, k);
-		if (rc != 0)
-			return rc;
-		for (size_t r = 0; r < db_rows_count(rows); r++) {
-			const char *ext = db_str(rows, r, 0);
-			const struct db_cell *h = db_cell(rows, r, 2);
-			int64_t id;
-			if (ext == NULL || h == NULL || db_i64(rows, r, 1, &id) != 0)
-				return -ERR_DB;
-			struct prec **hit = bsearch(ext, recs + done, k, sizeof *recs, cmp_pkey);
-			if (hit == NULL)
-				continue;
-			(*hit)->exists = true;
-			(*hit)->id = (uint64_t)id;
-			(*hit)->same = h->len == 32 && memcmp(h->val, (*hit)->hash, 32) == 0;
-		}
-		done += k;
-	}
-	return 0;
-}
+/* What the row writers need: the records and the scope. */
+struct wctx {
+	void **recs;                   /* struct prec * or struct srec * */
+	uint64_t tenant_id, connection_id;
+	const char *now;
+};
 
 #define PRODUCT_SQL \
 	"INSERT INTO products (id, tenant_id, connection_id, external_id, product_external_id, sku, jan," \
@@ -180,59 +111,52 @@ product_lookup(struct db *db, struct arena *a, uint64_t tenant_id, uint64_t conn
 	" source_updated_at = VALUES(source_updated_at), content_hash = VALUES(content_hash)," \
 	" changed_at = VALUES(changed_at)"
 
-static int
-product_write(struct db *db, struct arena *a, uint64_t tenant_id, uint64_t connection_id,
-	      struct prec **recs, size_t n, bool update, const char *now)
+static void
+product_row(void *ctx, struct arena *a, size_t i, struct db_arg *p)
 {
-	for (size_t done = 0; done < n;) {
-		size_t k = dbq_orders_chunk(n - done);
-		char *sql = dbq_orders_values_sql(a, PRODUCT_SQL, PRODUCT_TUPLE, k, update ? PRODUCT_UPDATE : "");
-		char *types = arena_alloc(a, k * 14 + 1);
-		struct db_arg *args = arena_calloc(a, k * 15, sizeof *args), *p = args;
-		for (size_t i = 0; i < k; i++) {
-			const struct prec *r = recs[done + i];
-			memcpy(types + i * 14, PRODUCT_TYPES, 14);
-			*p++ = db_arg_uint(r->id);
-			*p++ = db_arg_uint(tenant_id);
-			*p++ = db_arg_uint(connection_id);
-			*p++ = db_arg_str(r->p->external_id);
-			*p++ = db_arg_str(S(r->p->product_external_id));
-			*p++ = db_arg_str(S(r->p->sku));
-			*p++ = db_arg_str(S(r->p->jan));
-			*p++ = db_arg_str(S(r->p->name));
-			*p++ = db_arg_str(r->price);
-			*p++ = db_arg_str(r->p->currency);
-			*p++ = db_arg_str(r->updated);
-			*p++ = db_arg_ptr(r->hash);
-			*p++ = db_arg_uint(32);
-			*p++ = db_arg_str(now);
-			*p++ = db_arg_str(now);
-		}
-		types[k * 14] = '\0';
-		int rc = db_exec_args(db, a, sql, types, k * 15, args);
-		if (rc != 0)
-			return rc;
-		done += k;
-	}
-	return 0;
+	const struct wctx *w = ctx;
+	const struct prec *r = w->recs[i];
+	(void)a;
+	*p++ = db_arg_uint(r->b.id);
+	*p++ = db_arg_uint(w->tenant_id);
+	*p++ = db_arg_uint(w->connection_id);
+	*p++ = db_arg_str(r->p->external_id);
+	*p++ = db_arg_str(S(r->p->product_external_id));
+	*p++ = db_arg_str(S(r->p->sku));
+	*p++ = db_arg_str(S(r->p->jan));
+	*p++ = db_arg_str(S(r->p->name));
+	*p++ = db_arg_str(r->price);
+	*p++ = db_arg_str(r->p->currency);
+	*p++ = db_arg_str(r->updated);
+	*p++ = db_arg_ptr(r->b.hash);
+	*p++ = db_arg_uint(32);
+	*p++ = db_arg_str(w->now);
+	*p = db_arg_str(w->now);
 }
 
-static struct conn_record_error *
-errors_of(struct arena *a, const char *const *why, const char *const *ext, size_t n, size_t *ne)
+static int
+product_write(struct db *db, struct arena *a, struct wctx *w, size_t n, bool update)
 {
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		k += why[i] != NULL;
-	struct conn_record_error *e = arena_calloc(a, k ? k : 1, sizeof *e);
-	*ne = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (why[i] == NULL)
-			continue;
-		e[*ne].external_id = dbq_orders_error_id(a, ext[i]);
-		e[*ne].message = why[i];
-		(*ne)++;
-	}
-	return e;
+	struct dbq_batch b = { .head = PRODUCT_SQL, .tuple = PRODUCT_TUPLE,
+			       .tail = update ? PRODUCT_UPDATE : "", .types = PRODUCT_TYPES, .nargs = 15,
+			       .row = product_row, .ctx = w };
+	return dbq_batch_run(db, a, &b, n);
+}
+
+/* the payload of a product about to be written (dbq_batch_seal_fn) */
+static int
+seal_product(void *ctx, struct arena *a, void *owner, uint64_t id, struct dbq_payload_row *row)
+{
+	const struct dbq_batch_tenant *sc = ctx;
+	const struct prec *r = owner;
+	unsigned char *enc;
+	size_t len;
+	int rc = dbq_payload_seal(a, sc->key, sc->tenant_id, id, r->p->raw, r->p->raw_len, &enc, &len);
+	if (rc != 0)
+		return rc;
+	*row = (struct dbq_payload_row){ .record_id = id, .enc = enc, .enc_len = len,
+					 .raw_len = r->p->raw_len };
+	return 0;
 }
 
 int
@@ -242,70 +166,30 @@ dbq_catalog_upsert_products(struct db *db, struct arena *a, uint64_t tenant_id,
 {
 	if (db == NULL || a == NULL || key == NULL || c == NULL || (n > 0 && p == NULL))
 		return -ERR_INVALID;
-	size_t m = n ? n : 1;
-	struct prec *all = arena_calloc(a, m, sizeof *all);
-	struct prec **sorted = arena_calloc(a, m, sizeof *sorted);
-	const char **why = arena_calloc(a, m, sizeof *why), **ext = arena_calloc(a, m, sizeof *ext);
-	size_t ns = 0, nw = 0;
+	struct prec *all = arena_calloc(a, n ? n : 1, sizeof *all);
+	struct dbq_batch_plan plan;
+	dbq_batch_plan_init(a, &plan, n);
 	for (size_t i = 0; i < n; i++) {
-		all[i] = (struct prec){ .p = &p[i], .idx = i };
-		ext[i] = p[i].external_id;
-		if (p[i].external_id == NULL)
-			why[i] = "商品ID（external_id）がありません";
-		else
-			sorted[ns++] = &all[i];
+		all[i] = (struct prec){ .b = { .ext = p[i].external_id, .idx = i, .owner = &all[i] },
+					.p = &p[i] };
+		dbq_batch_plan_add(&plan, &all[i].b, "商品ID（external_id）がありません");
 	}
-	qsort(sorted, ns, sizeof *sorted, cmp_prec);
-	for (size_t i = 0; i < ns; i++) {
-		struct prec *r = sorted[i];
-		if (i + 1 < ns && strcmp(r->p->external_id, sorted[i + 1]->p->external_id) == 0)
-			continue;
-		if ((why[r->idx] = product_check(a, r->p, &r->price)) != NULL)
-			continue;
-		dbq_orders_utc_ms_text(r->p->updated_at_ms, r->updated);
-		product_hash(r->p, r->price, r->hash);
-		sorted[nw++] = r;
-	}
-	int rc = product_lookup(db, a, tenant_id, connection_id, sorted, nw);
+	size_t nw = dbq_batch_valid(a, &plan, product_check, NULL);
+	struct dbq_batch_tenant sc = { key, tenant_id };
+	struct dbq_batch_stage st;
+	int rc = dbq_batch_stage(db, a, "products", tenant_id, connection_id, &plan, nw, seal_product, &sc,
+				 "受信データが大きすぎます", &st);
 	if (rc != 0)
 		return rc;
-	struct prec **fresh = arena_calloc(a, nw ? nw : 1, sizeof *fresh);
-	struct prec **changed = arena_calloc(a, nw ? nw : 1, sizeof *changed);
-	struct dbq_payload_row *pay = arena_calloc(a, nw ? nw : 1, sizeof *pay);
-	size_t nf = 0, nc = 0, same = 0;
-	for (size_t i = 0; i < nw; i++) {
-		struct prec *r = sorted[i];
-		if (r->exists && r->same) {
-			same++;
-			continue;
-		}
-		if (!r->exists)
-			r->id = token_random_id();
-		unsigned char *enc;
-		size_t len;
-		rc = dbq_payload_seal(a, key, tenant_id, r->id, r->p->raw, r->p->raw_len, &enc, &len);
-		if (rc != 0)
-			return rc;
-		pay[nf + nc] = (struct dbq_payload_row){ .record_id = r->id, .enc = enc, .enc_len = len,
-							  .raw_len = r->p->raw_len };
-		if (r->exists)
-			changed[nc++] = r;
-		else
-			fresh[nf++] = r;
-	}
 	char now[20];
 	dbq_orders_utc_text(clock_now(), now);
-	if ((rc = product_write(db, a, tenant_id, connection_id, fresh, nf, false, now)) != 0 ||
-	    (rc = product_write(db, a, tenant_id, connection_id, changed, nc, true, now)) != 0 ||
-	    (rc = dbq_payload_put(db, a, tenant_id, DBQ_PAYLOAD_PRODUCT, now, pay, nf + nc)) != 0)
+	struct wctx wf = { st.fresh, tenant_id, connection_id, now };
+	struct wctx wc = { st.changed, tenant_id, connection_id, now };
+	if ((rc = product_write(db, a, &wf, st.nfresh, false)) != 0 ||
+	    (rc = product_write(db, a, &wc, st.nchanged, true)) != 0 ||
+	    (rc = dbq_payload_put(db, a, tenant_id, DBQ_PAYLOAD_PRODUCT, now, st.pay, st.npay)) != 0)
 		return rc;
-	size_t ne;
-	c->errors = errors_of(a, why, ext, n, &ne);
-	c->nerrors = ne;
-	c->new_count += (unsigned)nf;
-	c->updated += (unsigned)nc;
-	c->unchanged += (unsigned)same;
-	c->failed += (unsigned)ne;
+	dbq_batch_report(a, &plan, st.nfresh, st.nchanged, st.same, c);
 	return 0;
 }
 
@@ -357,11 +241,11 @@ stock_lookup(struct db *db, struct arena *a, uint64_t tenant_id, uint64_t connec
 	for (size_t done = 0; done < nk;) {
 		size_t k = dbq_orders_chunk(nk - done);
 		struct db_rows *rows;
-		int rc = query_in(db, a, &rows,
-				  "SELECT sku, location_id, location_name, quantity,"
-				  " IFNULL(DATE_FORMAT(source_updated_at, '%Y-%m-%d %H:%i:%s.%f'), '')"
-				  " FROM stock_levels WHERE tenant_id = ? AND connection_id = ? AND sku IN (",
-				  tenant_id, connection_id, skus + done, k);
+		int rc = dbq_batch_in(db, a, &rows,
+				      "SELECT sku, location_id, location_name, quantity,"
+				      " IFNULL(DATE_FORMAT(source_updated_at, '%Y-%m-%d %H:%i:%s.%f'), '')"
+				      " FROM stock_levels WHERE tenant_id = ? AND connection_id = ? AND sku IN (",
+				      tenant_id, connection_id, skus + done, k);
 		if (rc != 0)
 			return rc;
 		for (size_t r = 0; r < db_rows_count(rows); r++) {
@@ -389,40 +273,35 @@ stock_lookup(struct db *db, struct arena *a, uint64_t tenant_id, uint64_t connec
 	return 0;
 }
 
-static int
-stock_write(struct db *db, struct arena *a, uint64_t tenant_id, uint64_t connection_id,
-	    struct srec **recs, size_t n, const char *now)
+static void
+stock_row(void *ctx, struct arena *a, size_t i, struct db_arg *p)
 {
-	for (size_t done = 0; done < n;) {
-		size_t k = dbq_orders_chunk(n - done);
-		char *sql = dbq_orders_values_sql(
-			a, "INSERT INTO stock_levels (tenant_id, connection_id, sku, location_id, location_name,"
-			   " quantity, source_updated_at, changed_at) VALUES ",
-			"(?, ?, ?, ?, ?, ?, ?, ?)", k,
-			" ON DUPLICATE KEY UPDATE location_name = VALUES(location_name),"
+	const struct wctx *w = ctx;
+	const struct srec *r = w->recs[i];
+	(void)a;
+	*p++ = db_arg_uint(w->tenant_id);
+	*p++ = db_arg_uint(w->connection_id);
+	*p++ = db_arg_str(r->s->sku);
+	*p++ = db_arg_str(S(r->s->location_id));
+	*p++ = db_arg_str(S(r->s->location_name));
+	*p++ = db_arg_int(r->s->quantity);
+	*p++ = db_arg_str(r->updated[0] ? r->updated : NULL);
+	*p = db_arg_str(w->now);
+}
+
+static int
+stock_write(struct db *db, struct arena *a, struct wctx *w, size_t n)
+{
+	struct dbq_batch b = {
+		.head = "INSERT INTO stock_levels (tenant_id, connection_id, sku, location_id, location_name,"
+			" quantity, source_updated_at, changed_at) VALUES ",
+		.tuple = "(?, ?, ?, ?, ?, ?, ?, ?)",
+		.tail = " ON DUPLICATE KEY UPDATE location_name = VALUES(location_name),"
 			" quantity = VALUES(quantity), source_updated_at = VALUES(source_updated_at),"
-			" changed_at = VALUES(changed_at)");
-		char *types = arena_alloc(a, k * 8 + 1);
-		struct db_arg *args = arena_calloc(a, k * 8, sizeof *args), *p = args;
-		for (size_t i = 0; i < k; i++) {
-			const struct srec *r = recs[done + i];
-			memcpy(types + i * 8, "iisssiss", 8);
-			*p++ = db_arg_uint(tenant_id);
-			*p++ = db_arg_uint(connection_id);
-			*p++ = db_arg_str(r->s->sku);
-			*p++ = db_arg_str(S(r->s->location_id));
-			*p++ = db_arg_str(S(r->s->location_name));
-			*p++ = db_arg_int(r->s->quantity);
-			*p++ = db_arg_str(r->updated[0] ? r->updated : NULL);
-			*p++ = db_arg_str(now);
-		}
-		types[k * 8] = '\0';
-		int rc = db_exec_args(db, a, sql, types, k * 8, args);
-		if (rc != 0)
-			return rc;
-		done += k;
-	}
-	return 0;
+			" changed_at = VALUES(changed_at)",
+		.types = "iisssiss", .nargs = 8, .row = stock_row, .ctx = w,
+	};
+	return dbq_batch_run(db, a, &b, n);
 }
 
 int
@@ -454,7 +333,7 @@ dbq_catalog_upsert_stock(struct db *db, struct arena *a, uint64_t tenant_id, uin
 	int rc = stock_lookup(db, a, tenant_id, connection_id, sorted, nw);
 	if (rc != 0)
 		return rc;
-	struct srec **w = arena_calloc(a, nw ? nw : 1, sizeof *w);
+	void **w = arena_calloc(a, nw ? nw : 1, sizeof *w);
 	size_t nwr = 0, fresh = 0, same = 0;
 	for (size_t i = 0; i < nw; i++) {
 		if (sorted[i]->exists && sorted[i]->same) {
@@ -466,10 +345,11 @@ dbq_catalog_upsert_stock(struct db *db, struct arena *a, uint64_t tenant_id, uin
 	}
 	char now[20];
 	dbq_orders_utc_text(clock_now(), now);
-	if ((rc = stock_write(db, a, tenant_id, connection_id, w, nwr, now)) != 0)
+	struct wctx wx = { w, tenant_id, connection_id, now };
+	if ((rc = stock_write(db, a, &wx, nwr)) != 0)
 		return rc;
 	size_t ne;
-	c->errors = errors_of(a, why, ext, n, &ne);
+	c->errors = dbq_batch_errors(a, why, ext, n, &ne);
 	c->nerrors = ne;
 	c->new_count += (unsigned)fresh;
 	c->updated += (unsigned)(nwr - fresh);

@@ -12,6 +12,7 @@
 #include "crypto/seal.h"
 
 struct db;
+struct dbq_payload_z;
 
 /*
  * Every function is scoped by tenant_id (from the session or the fetcher's
@@ -23,7 +24,8 @@ struct db;
  * (tenant_id, "orders", "buyer_enc" | "ship_to_enc", order id). The source
  * payload is in source_payloads (dbq_payload.h).
  * Errors common to all: -ERR_UNAVAILABLE / -ERR_DB from the database.
- * The writes (upsert) are in dbq_orders.c, the reads (list, count, detail,
+ * The writes (upsert) are in dbq_orders.c, the validation, canonical texts
+ * and content hash in dbq_orders_valid.c, the reads (list, count, detail,
  * dashboard counts) in dbq_orders_read.c.
  */
 
@@ -83,6 +85,10 @@ struct dbq_sync_counts {
  * shipped_at 0 (unknown) or within 1970–9999; each sealed person ≤ 2048
  * bytes; raw ≤ DBQ_PAYLOAD_MAX.
  *
+ * With dbq_orders_upsert_z, z[i] is orders[i].raw already compressed
+ * (dbq_payload_compress; z[i].z NULL: not done) and only the sealing of the
+ * payload happens here (the fetcher compresses in its fetching thread).
+ *
  * Returns 0 (also when some records failed), -ERR_INVALID (NULL arguments,
  * or a row the server refused as malformed), -ERR_CONFLICT, or a database
  * error.
@@ -90,6 +96,13 @@ struct dbq_sync_counts {
 int dbq_orders_upsert(struct db *db, struct arena *a, uint64_t tenant_id,
 		      const unsigned char key[SEAL_KEY_LEN], uint64_t connection_id,
 		      const struct conn_order *orders, size_t n, struct dbq_sync_counts *c);
+
+/* dbq_orders_upsert_z: dbq_orders_upsert with z (above); dbq_orders_upsert is
+ * this with z NULL. */
+int dbq_orders_upsert_z(struct db *db, struct arena *a, uint64_t tenant_id,
+			const unsigned char key[SEAL_KEY_LEN], uint64_t connection_id,
+			const struct conn_order *orders, const struct dbq_payload_z *z, size_t n,
+			struct dbq_sync_counts *c);
 
 /*
  * dbq_orders_check: the validation of dbq_orders_upsert for one record. 0,
@@ -109,7 +122,7 @@ int dbq_orders_check(const struct conn_order *o, const char **msg);
  */
 void dbq_orders_hash(const struct conn_order *o, unsigned char out[32]);
 
-/* --- shared by the batch writers (dbq_catalog.c, dbq_payload.c) --- */
+/* --- shared by the batch writers (dbq_batch.c and its users) --- */
 
 /* dbq_orders_chunk: how many of the remaining rows the next multi-row
  * statement takes: 100, 25, 5 or 1 (the largest not above remaining). Few
@@ -135,6 +148,11 @@ const char *dbq_orders_error_id(struct arena *a, const char *ext);
  * DECIMAL(18,4) column stores it ("-12.5" → "-12.5000", "007" → "7.0000",
  * "-0" → "0.0000"), in a; NULL when not conn_money_ok. */
 const char *dbq_orders_money(struct arena *a, const char *s);
+
+/* dbq_orders_tax_rate: the canonical text of a tax rate as the DECIMAL(5,2)
+ * column stores it ("8" → "8.00", "07.5" → "7.50"), in a; NULL when s is
+ * NULL or not 1–3 digits with at most 2 decimals. */
+const char *dbq_orders_tax_rate(struct arena *a, const char *s);
 
 /* dbq_orders_utc_text: "YYYY-MM-DD HH:MM:SS" (UTC) of t into out (20 bytes);
  * dbq_orders_utc_ms_text: with ".mmm" (24 bytes). Return out. */

@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 #include <openssl/evp.h>
 
+#include "connectors/ssrf_socket.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "delivery/delivery_keyfile.h"
@@ -22,15 +23,6 @@
 #endif
 
 #define LINE_MAX_LIST 1024
-
-/* The SSRF guard on every connection (the rules are connectors/ssrf.c's). */
-struct guard {
-	const char *host;
-	bool allowed;           /* host:port on the allowlist */
-	bool blocked;           /* refused at least one address */
-	const char *why;
-	char addr[INET6_ADDRSTRLEN];
-};
 
 /* A directory listing read line by line (names only), never stored whole. */
 struct listing {
@@ -54,7 +46,7 @@ struct sess {
 	const struct delivery_opts *o;
 	const struct delivery_target *t;
 	CURL *c;
-	struct guard g;
+	struct ssrf_socket_guard g;  /* the SSRF guard on every connection */
 	struct delivery_keyfile key;
 	char ebuf[CURL_ERROR_SIZE];
 	char fp[DELIVERY_FP_LEN + 1];
@@ -70,32 +62,6 @@ mono_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static curl_socket_t
-open_cb(void *ud, curlsocktype purpose, struct curl_sockaddr *ca)
-{
-	struct guard *g = ud;
-	struct sockaddr_storage ss;
-	if (purpose != CURLSOCKTYPE_IPCXN || ca->addrlen > sizeof ss)
-		return CURL_SOCKET_BAD;
-	memset(&ss, 0, sizeof ss);
-	memcpy(&ss, &ca->addr, ca->addrlen);
-	const char *why = ssrf_addr_reason((const struct sockaddr *)&ss);
-	if (why != NULL && !g->allowed) {
-		g->blocked = true;
-		g->why = why;
-		g->addr[0] = '\0';
-		if (ss.ss_family == AF_INET)
-			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, g->addr, sizeof g->addr);
-		else if (ss.ss_family == AF_INET6)
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, g->addr,
-				  sizeof g->addr);
-		log_event(LOG_WARN, "ssrf_blocked", LOG_S("host", g->host), LOG_S("addr", g->addr),
-			  LOG_S("reason", why));
-		return CURL_SOCKET_BAD;
-	}
-	return socket(ca->family, ca->socktype | SOCK_CLOEXEC, ca->protocol);
 }
 
 static void
@@ -438,7 +404,7 @@ sess_open(struct sess *s, struct arena *a, const struct delivery_opts *o,
 		if (t->key_passphrase != NULL && t->key_passphrase[0] != '\0')
 			curl_easy_setopt(c, CURLOPT_KEYPASSWD, t->key_passphrase);
 	}
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_cb);
+	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, ssrf_socket_open);
 	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &s->g);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, s->ebuf);
 	curl_easy_setopt(c, CURLOPT_FTP_CREATE_MISSING_DIRS, (long)CURLFTP_CREATE_DIR_NONE);

@@ -1,6 +1,7 @@
 /* sync_run.c: one fetcher step — claim a due job and pull its window page by page, each page committed with its position. */
 #include "sync_run.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "connectors/conn.h"
@@ -15,6 +16,7 @@
 #include "db/dbq_connections.h"
 #include "db/dbq_orders.h"
 #include "db/dbq_outbox.h"
+#include "db/dbq_payload.h"
 #include "db/dbq_sync.h"
 #include "jobs/sync_notify.h"
 
@@ -49,18 +51,19 @@ retry_ms(const struct sync_job *j)
 	return base + (int64_t)(r % (uint64_t)cap);
 }
 
-/* write_page: the page's rows, errors, counters and next token, inside an open transaction. */
+/* write_page: the page's rows, errors, counters and next token, inside an open transaction
+ * (z: the orders' payloads compressed ahead, or NULL). */
 static int
 write_page(struct job_run *jr, struct arena *pa, const struct conn_window *w, const struct conn_page *p,
-	   struct dbq_sync_counts *c)
+	   const struct dbq_payload_z *z, struct dbq_sync_counts *c)
 {
 	const struct sync_env *env = jr->env;
 	int64_t now = clock_now_ms();
 	int rc = 0;
 	switch (jr->stream) {
 	case CONN_ORDERS:
-		rc = dbq_orders_upsert(env->db, pa, jr->job.tenant_id, jr->key, jr->job.connection_id, p->orders,
-				       p->norders, c);
+		rc = dbq_orders_upsert_z(env->db, pa, jr->job.tenant_id, jr->key, jr->job.connection_id,
+					 p->orders, z, p->norders, c);
 		break;
 	case CONN_PRODUCTS:
 		rc = dbq_catalog_upsert_products(env->db, pa, jr->job.tenant_id, jr->key, jr->job.connection_id,
@@ -92,7 +95,8 @@ write_page(struct job_run *jr, struct arena *pa, const struct conn_window *w, co
  * meanwhile (the upserts answer -ERR_CONFLICT) is tried again, twice.
  */
 static int
-commit_page(struct job_run *jr, struct arena *pa, const struct conn_window *w, const struct conn_page *p)
+commit_page(struct job_run *jr, struct arena *pa, const struct conn_window *w, const struct conn_page *p,
+	    const struct dbq_payload_z *z)
 {
 	struct db *db = jr->env->db;
 	for (int attempt = 0;; attempt++) {
@@ -105,7 +109,7 @@ commit_page(struct job_run *jr, struct arena *pa, const struct conn_window *w, c
 			db_rollback(db);
 			return rc;
 		}
-		rc = write_page(jr, pa, w, p, &c);
+		rc = write_page(jr, pa, w, p, z, &c);
 		if (rc == 0 && (rc = db_commit(db)) == 0) {
 			jr->out->new_count += c.new_count;
 			jr->out->updated += c.updated;
@@ -150,7 +154,83 @@ start_window(struct job_run *jr, struct conn_window *w, const char **token)
 	return db_commit(jr->env->db);
 }
 
-/* pull: fetch and commit pages until the window is complete. 0, a client error (message in jr->msg), or a db error. */
+/* One page: fetched (perhaps in a second thread while the page before it is committed), then committed. */
+struct page_fetch {
+	struct job_run *jr;
+	const struct conn_window *w;
+	struct arena *a;              /* the page's arena: its records, its message */
+	const char *token;            /* NULL: the window's first page */
+	struct conn_page page;
+	struct dbq_payload_z *z;      /* the orders' payloads, compressed here (NULL: other streams) */
+	struct buf msg;
+	int rc;
+};
+
+/* fetch_page: the client's fetch of pf->token into pf->page (thread start routine, or called directly). */
+static void *
+fetch_page(void *arg)
+{
+	struct page_fetch *pf = arg;
+	memset(&pf->page, 0, sizeof pf->page);
+	buf_init(&pf->msg, pf->a, 256);
+	pf->jr->ctx.a = pf->a;
+	pf->rc = pf->jr->ops->fetch(&pf->jr->ctx, pf->jr->stream, pf->w, pf->token, &pf->page, &pf->msg);
+	if (pf->rc == 0 && pf->page.next_token != NULL && pf->token != NULL &&
+	    strcmp(pf->page.next_token, pf->token) == 0) {
+		buf_puts(&pf->msg, "プラットフォームが同じページを繰り返し返しました（ページングの異常）。");
+		pf->rc = -ERR_UPSTREAM;
+	}
+	/* the orders' payloads: compressed here, sealed by the upsert once their row ids are known */
+	pf->z = NULL;
+	if (pf->rc == 0 && pf->jr->stream == CONN_ORDERS && pf->page.norders > 0) {
+		pf->z = arena_calloc(pf->a, pf->page.norders, sizeof *pf->z);
+		for (size_t i = 0; i < pf->page.norders; i++) {
+			const struct conn_order *o = &pf->page.orders[i];
+			if (dbq_payload_compress(pf->a, o->raw, o->raw_len, &pf->z[i]) != 0)
+				pf->z[i].z = NULL; /* the upsert refuses it with its own message */
+		}
+	}
+	return NULL;
+}
+
+/* too_many: fetching page number k (0-based) of this run would pass the guard; the message is set. */
+static bool
+too_many(struct job_run *jr, unsigned k)
+{
+	if (k < jr->env->max_pages)
+		return false;
+	buf_printf(&jr->msg, "1回の実行で取得できるページ数の上限（%u）に達しました。次回の実行で続きから取得します。",
+		   jr->env->max_pages);
+	return true;
+}
+
+/* fetch_now: renew the lease, then fetch in this thread. */
+static int
+fetch_now(struct job_run *jr, struct page_fetch *pf)
+{
+	int rc = dbq_sync_renew(jr->env->db, pf->a, jr->job.id, jr->env->owner,
+				clock_now_ms() + jr->env->lease_ms);
+	if (rc != 0)
+		return rc;
+	fetch_page(pf);
+	return 0;
+}
+
+/*
+ * pull: fetch and commit pages until the window is complete. 0, a client
+ * error (message in jr->msg), or a db error.
+ *
+ * Page k+1 is fetched in a second thread while page k is written and
+ * committed, so the platform's answer, its parsing and MariaDB's work
+ * overlap. Nothing of page k+1 is written before page k is committed (with
+ * the token that names page k+1), and when that commit fails page k+1 is
+ * dropped, so the position rule is the sequential one: the saved token is
+ * always the first page not committed. The second thread touches only the
+ * client context and its own page arena; the database stays in this one.
+ * The lease: renewed before a fetch in this thread; a fetch ahead starts
+ * right before the commit of the page before it, which extends the lease
+ * (the commit checks it first).
+ */
 static int
 pull(struct job_run *jr)
 {
@@ -159,38 +239,49 @@ pull(struct job_run *jr)
 	int rc = start_window(jr, &w, &token);
 	if (rc != 0)
 		return rc;
-	struct arena *pa = arena_new(PAGE_ARENA_CAP);
-	for (;;) {
-		if (jr->out->pages >= jr->env->max_pages) {
-			buf_printf(&jr->msg, "1回の実行で取得できるページ数の上限（%u）に達しました。次回の実行で続きから取得します。",
-				   jr->env->max_pages);
-			rc = -ERR_UPSTREAM;
-			break;
+	struct arena *arenas[2] = { arena_new(PAGE_ARENA_CAP), arena_new(PAGE_ARENA_CAP) };
+	struct page_fetch pf[2] = {
+		{ .jr = jr, .w = &w, .a = arenas[0], .token = token },
+		{ .jr = jr, .w = &w, .a = arenas[1] },
+	};
+	int cur = 0;
+	if (too_many(jr, 0))
+		rc = -ERR_UPSTREAM;
+	else if ((rc = fetch_now(jr, &pf[0])) == 0 && (rc = pf[0].rc) != 0)
+		buf_puts(&jr->msg, buf_cstr(&pf[0].msg));
+	while (rc == 0) {
+		struct page_fetch *p = &pf[cur], *next = &pf[!cur];
+		bool more = p->page.next_token != NULL, ahead = false;
+		pthread_t th;
+		if (more && jr->out->pages + 1 < jr->env->max_pages) {
+			arena_reset(next->a);
+			next->token = arena_strdup(next->a, p->page.next_token);
+			ahead = pthread_create(&th, NULL, fetch_page, next) == 0;
 		}
-		if ((rc = dbq_sync_renew(jr->env->db, pa, jr->job.id, jr->env->owner,
-					 clock_now_ms() + jr->env->lease_ms)) != 0)
-			break;
-		struct conn_page page;
-		memset(&page, 0, sizeof page);
-		jr->ctx.a = pa;
-		buf_clear(&jr->msg);
-		rc = jr->ops->fetch(&jr->ctx, jr->stream, &w, token, &page, &jr->msg);
+		rc = commit_page(jr, p->a, &w, &p->page, p->z);
+		if (ahead)
+			pthread_join(th, NULL);
 		if (rc != 0)
 			break;
-		if (page.next_token != NULL && token != NULL && strcmp(page.next_token, token) == 0) {
-			buf_puts(&jr->msg, "プラットフォームが同じページを繰り返し返しました（ページングの異常）。");
-			rc = -ERR_UPSTREAM;
-			break;
-		}
-		if ((rc = commit_page(jr, pa, &w, &page)) != 0)
-			break;
 		jr->out->pages++;
-		if (page.next_token == NULL)
+		if (!more)
 			break;
-		token = arena_strdup(jr->a, page.next_token);
-		arena_reset(pa);
+		if (!ahead) {
+			if (too_many(jr, jr->out->pages)) {
+				rc = -ERR_UPSTREAM;
+				break;
+			}
+			arena_reset(next->a);
+			next->token = arena_strdup(next->a, p->page.next_token);
+			if ((rc = fetch_now(jr, next)) != 0)
+				break;
+		}
+		if ((rc = next->rc) != 0)
+			buf_puts(&jr->msg, buf_cstr(&next->msg));
+		cur = !cur;
 	}
-	arena_free(pa);
+	arena_free(arenas[0]);
+	arena_free(arenas[1]);
 	return rc;
 }
 

@@ -46,7 +46,11 @@ struct sync_outcome {
  * transaction that first checks this process still holds the lease, so a
  * fetcher killed at any moment leaves either the whole page or none of it,
  * and the next run continues after the last committed page. The cursor moves
- * to the window's end only when the last page is committed.
+ * to the window's end only when the last page is committed. The next page is
+ * fetched (and its orders' payloads compressed) in a second thread while a
+ * page is committed, and dropped unless that commit succeeds; so the
+ * platform client's fetch must not touch the database, and it runs on
+ * another thread than the one that opened its context (one fetch at a time).
  *
  * Failures: a credential refusal flags the connection (auth_failed, with the
  * platform's message) and it is not retried until edited; any other failure
@@ -54,7 +58,9 @@ struct sync_outcome {
  * after env->notify_after failures in a row the tenant's admins are mailed
  * once, and again when a run succeeds. Returns 0 when a job ran (its result
  * in *out, strings in a), -ERR_NOT_FOUND when nothing is due, or a database
- * error.
+ * error. Process-wide: the first run raises glibc's trim and mmap thresholds
+ * (mallopt) so that a page's memory is reused by the next page instead of
+ * going back to the kernel (the fetcher's footprint stays at its largest page).
  */
 int sync_run_next(const struct sync_env *env, struct arena *a, struct sync_outcome *out);
 

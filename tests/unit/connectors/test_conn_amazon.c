@@ -58,11 +58,33 @@ test_samples(void)
 	T_STREQ(oi.shipping_fee, "1.26");
 	T_INTEQ(conn_amazon_finish(a, &oi, &items), 0);
 	T_STREQ(oi.total, "45.20");
-	T_OK(strstr(oi.raw, ",\"_order_items\":[{\"ASIN\":\"BT0093TELA\"") != NULL, "merged raw");
-	struct json_object *merged;
-	T_INTEQ(conn_json_parse(a, oi.raw, oi.raw_len, "merged", &merged, NULL), 0);
-	T_INTEQ(json_object_array_length(conn_json_at(merged, "_order_items")), 2);
-	T_STREQ(json_object_get_string(conn_json_at(merged, "AmazonOrderId")), "902-3159896-1390916");
+	T_OK(strstr(oi.raw, ",\"_order_items\":[{") != NULL && oi.raw_len == strlen(oi.raw), "merged raw");
+	const struct conn_jv *merged;
+	const char *s;
+	T_INTEQ(conn_jv_parse(a, oi.raw, oi.raw_len, "merged", &merged, NULL), 0);
+	T_INTEQ(conn_jv_len(conn_jv_get(merged, "_order_items")), 2);
+	T_INTEQ(conn_json_str(a, merged, "AmazonOrderId", true, &s, NULL), 0);
+	T_STREQ(s, "902-3159896-1390916");
+	T_INTEQ(conn_json_str(a, merged, "_order_items.0.ASIN", true, &s, NULL), 0);
+	T_STREQ(s, "BT0093TELA");
+	/* still JSON for json-c (the detail screen pretty-prints it with json-c) */
+	struct json_object *jc;
+	T_INTEQ(conn_json_parse(a, oi.raw, oi.raw_len, "merged", &jc, NULL), 0);
+	/* an order object with white space before its closing brace */
+	struct conn_order ws = { .raw = "{ \"x\":1 \n}", .subtotal = "0", .shipping_fee = "0",
+				 .discount = "0", .total = "0" };
+	ws.raw_len = strlen(ws.raw);
+	struct buf one;
+	buf_init(&one, a, 16);
+	buf_puts(&one, "{\"i\":2}");
+	T_INTEQ(conn_amazon_finish(a, &ws, &one), 0);
+	T_STREQ(ws.raw, "{ \"x\":1 \n,\"_order_items\":[{\"i\":2}]}");
+	struct conn_order empty = { .raw = "{ \n }", .subtotal = "0", .shipping_fee = "0",
+				    .discount = "0", .total = "0" };
+	empty.raw_len = strlen(empty.raw);
+	T_INTEQ(conn_amazon_finish(a, &empty, &one), 0);
+	T_STREQ(empty.raw, "{ \n \"_order_items\":[{\"i\":2}]}");
+	T_INTEQ(conn_jv_parse(a, empty.raw, strlen(empty.raw), "merged", &merged, NULL), 0);
 }
 
 static void

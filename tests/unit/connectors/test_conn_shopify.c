@@ -58,8 +58,16 @@ test_sample(void)
 	T_STREQ(o->shipments[0].tracking_number, "1Z1234512345123456");
 	T_INTEQ(o->shipments[0].shipped_at, 1751473799); /* 2025-07-02T11:29:59-05:00 */
 	T_STREQ(o->shipments[0].status, "failure");      /* shipment_status null: the fulfillment's */
+	/* raw: the order's own bytes in the page, as Shopify sent them */
 	T_OK(o->raw != NULL && o->raw_len == strlen(o->raw) && o->raw[0] == '{' &&
-	     strstr(o->raw, "\"total_price\":\"598.94\"") != NULL, "raw is the order JSON");
+	     o->raw[o->raw_len - 1] == '}' && memmem(body, n, o->raw, o->raw_len) != NULL,
+	     "raw is the order's bytes in the page");
+	const struct conn_jv *raw;
+	const char *s;
+	T_INTEQ(conn_jv_parse(a, o->raw, o->raw_len, "raw", &raw, NULL), 0);
+	T_INTEQ(conn_json_str(a, raw, "total_price", true, &s, NULL), 0);
+	T_STREQ(s, "598.94");
+	T_INTEQ(conn_jv_len(conn_jv_get(raw, "line_items")), 3);
 	T_OK(p.next_token == NULL, "no next token from the parser");
 }
 
@@ -95,7 +103,7 @@ test_jp(void)
 	T_STREQ(o->buyer.city, "渋谷区");
 	T_STREQ(o->ship_to.name, "山田 花子");
 	T_STREQ(o->ship_to.postal_code, "530-0001");
-	T_STREQ(o->ship_to.prefecture, "大阪府");
+	T_STREQ(o->ship_to.prefecture, "大阪府");   /* sent as "Osaka" with province_code JP-27 */
 	T_STREQ(o->ship_to.address2, "梅田ビル 5F");
 	T_STREQ(o->ship_to.email, "");
 	T_INTEQ(o->nlines, 1);
@@ -208,7 +216,17 @@ test_products(void)
 	T_STREQ(v->price, "1500");
 	T_STREQ(v->currency, "JPY");
 	T_INTEQ(v->updated_at_ms, 1772330400000LL);
-	T_OK(strstr(v->raw, "\"_product_title\":\"Tシャツ\"") != NULL, "raw has product title: %s", v->raw);
+	T_OK(strstr(v->raw, ",\"_product_title\":\"Tシャツ\"}") != NULL && v->raw_len == strlen(v->raw),
+	     "raw has product title: %s", v->raw);
+	T_OK(memmem(body, n, v->raw, v->raw_len - strlen(",\"_product_title\":\"Tシャツ\"}")) != NULL,
+	     "raw starts with the variant's bytes");
+	const struct conn_jv *raw;
+	const char *s;
+	T_INTEQ(conn_jv_parse(a, v->raw, v->raw_len, "raw", &raw, NULL), 0);
+	T_INTEQ(conn_json_str(a, raw, "_product_title", true, &s, NULL), 0);
+	T_STREQ(s, "Tシャツ");
+	T_INTEQ(conn_json_str(a, raw, "sku", true, &s, NULL), 0);
+	T_STREQ(s, "TSHIRT-RED-M");
 	T_STREQ(p.products[1].jan, "");
 	T_STREQ(p.products[1].price, "1500.00");
 	T_INTEQ(p.products[1].updated_at_ms, 1772326800000LL); /* the product's, newer */

@@ -29,6 +29,8 @@
 #include "db/dbq_tokens.h"
 #include "db/dbq_users.h"
 #include "html/tmpl.h"
+#include "convert/jstfmt.h"
+#include "jobs/convert_cli.h"
 #include "html/view.h"
 #include "mail/mail.h"
 #include "mail/mail_run.h"
@@ -66,7 +68,7 @@ struct command {
 
 static admin_fn cmd_migrate, cmd_migrate_status, cmd_db_check, cmd_mail_send, cmd_help;
 static admin_fn cmd_tenant_create, cmd_tenant_list, cmd_audit_verify, cmd_user_unlock;
-static admin_fn cmd_demo_admin, cmd_connection_create;
+static admin_fn cmd_demo_admin, cmd_connection_create, cmd_convert;
 #ifdef ECC_TEST
 static admin_fn cmd_test_session;
 #endif
@@ -91,6 +93,10 @@ static const struct command commands[] = {
 	{ "connection create", cmd_connection_create,
 	  "--tenant CODE --platform P --name N [--endpoint URL] [--settings JSON]  (secrets JSON on stdin)",
 	  "add a connection to a platform (the same checks as the screen); prints its id" },
+	{ "convert", cmd_convert,
+	  "--tenant CODE (--standard KEY | --definition FILE.json) [--latest N] [--connection ID] --out FILE"
+	  " [--now TIME]",
+	  "run a template over the newest records into FILE; prints the counts and issues" },
 	{ "demo admin", cmd_demo_admin, "--tenant CODE --email E [--name NAME] [--role admin|editor|viewer]",
 	  "development demo: an active user with a generated password and TOTP key, printed once" },
 #ifdef ECC_TEST
@@ -460,17 +466,28 @@ cmd_audit_verify(struct admin *ad, int argc, char **argv)
 	return 0;
 }
 
-/* tenant_user: connect (app_db) and look up a user by tenant code and email;
- * 0, or the exit status after reporting the problem. */
+/* tenant_db: connect (app_db) and look up a tenant by code; 0, or the exit
+ * status after reporting the problem. */
 static int
-tenant_user(struct admin *ad, const char *code, const char *email, struct db **db, struct tenant *t,
-	    struct user *u)
+tenant_db(struct admin *ad, const char *code, struct db **db, struct tenant *t)
 {
 	int rc = app_db(ad, db);
 	if (rc != 0)
 		return rc;
 	if ((rc = dbq_tenants_find_by_code(*db, ad->app, code, t)) != 0)
 		return fail_rc(ad, *db, "tenant", rc);
+	return 0;
+}
+
+/* tenant_user: tenant_db, then look up a user by email; 0, or the exit
+ * status after reporting the problem. */
+static int
+tenant_user(struct admin *ad, const char *code, const char *email, struct db **db, struct tenant *t,
+	    struct user *u)
+{
+	int rc = tenant_db(ad, code, db, t);
+	if (rc != 0)
+		return rc;
 	if ((rc = dbq_users_find_by_email(*db, ad->app, t->id, t->key, email, u)) != 0)
 		return fail_rc(ad, *db, "user", rc);
 	return 0;
@@ -516,11 +533,9 @@ cmd_demo_admin(struct admin *ad, int argc, char **argv)
 		return 2;
 	}
 	struct db *db;
-	if ((rc = app_db(ad, &db)) != 0)
-		return rc;
 	struct tenant t;
-	if ((rc = dbq_tenants_find_by_code(db, ad->app, v[0], &t)) != 0)
-		return fail_rc(ad, db, "tenant", rc);
+	if ((rc = tenant_db(ad, v[0], &db, &t)) != 0)
+		return rc;
 	uint64_t id = 0;
 	char *pw = NULL, *key = NULL;
 	if ((rc = provision_active_user(db, ad->app, &t, v[1], v[2], role, &id, &pw, &key)) != 0)
@@ -569,11 +584,9 @@ cmd_connection_create(struct admin *ad, int argc, char **argv)
 	if (dbq_connections_endpoint_norm(ad->app, v[3] ? v[3] : ops->default_endpoint, &endpoint) != 0)
 		return fail(ad, "--endpoint: an http(s) URL without user, query or fragment");
 	struct db *db;
-	if ((rc = app_db(ad, &db)) != 0)
-		return rc;
 	struct tenant t;
-	if ((rc = dbq_tenants_find_by_code(db, ad->app, v[0], &t)) != 0)
-		return fail_rc(ad, db, "tenant", rc);
+	if ((rc = tenant_db(ad, v[0], &db, &t)) != 0)
+		return rc;
 	struct connection_input in = {
 		.platform = ops->platform,
 		.name = v[2],
@@ -590,6 +603,39 @@ cmd_connection_create(struct admin *ad, int argc, char **argv)
 			 arena_printf(ad->app, "connection=%llu platform=%s by=ecc-admin", (unsigned long long)id,
 				      ops->platform));
 	printf("connection: %llu\n", (unsigned long long)id);
+	return 0;
+}
+
+/* convert: the options here, the work in jobs/convert_cli.c. --now (ISO 8601) fixes now() and the file
+ * name's time, for reproducible files. */
+static int
+cmd_convert(struct admin *ad, int argc, char **argv)
+{
+	static const char *const names[] = { "--tenant", "--standard", "--definition", "--latest", "--connection",
+					     "--out", "--now" };
+	const char *v[7] = { NULL, NULL, NULL, "0", "0", NULL, NULL };
+	int rc = parse_opts(ad, argc, argv, names, 7, v);
+	if (rc != 0)
+		return rc;
+	char *end1, *end2;
+	unsigned long long latest = strtoull(v[3], &end1, 10), conn = strtoull(v[4], &end2, 10);
+	int64_t now = clock_now_ms();
+	if (v[0] == NULL || v[5] == NULL || (v[1] == NULL) == (v[2] == NULL) || *end1 || *end2 ||
+	    (v[6] != NULL && jstfmt_parse(v[6], strlen(v[6]), &now) != 0)) {
+		fprintf(stderr, "ecc-admin: %s: --tenant, --out and one of --standard/--definition are required;"
+			" --latest/--connection are numbers, --now an ISO 8601 time\n", ad->command);
+		return 2;
+	}
+	struct db *db;
+	struct tenant t;
+	if ((rc = tenant_db(ad, v[0], &db, &t)) != 0)
+		return rc;
+	struct convert_cli_opts o = { .tenant_id = t.id, .key = t.key, .standard = v[1], .definition = v[2],
+				      .latest = (size_t)latest, .connection = conn, .out = v[5], .now_ms = now };
+	struct buf err;
+	buf_init(&err, ad->app, 256);
+	if (convert_cli_run(db, ad->app, &o, stdout, &err) != 0)
+		return fail(ad, buf_cstr(&err));
 	return 0;
 }
 

@@ -1,5 +1,6 @@
-/* fetch_main.c: ecc-fetch, the connector fetcher cron starts every minute — claims due jobs and pulls platform data. */
+/* fetch_main.c: ecc-fetch, the fetcher cron starts every minute — pulls platform data, then runs due flows (連携フロー). */
 #include <limits.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,11 @@
 #include "core/log.h"
 #include "core/rand.h"
 #include "db/db.h"
+#include "db/dbq_flows.h"
 #include "db/dbq_sync.h"
 #include "db/dbq_tenants.h"
+#include "delivery/delivery.h"
+#include "jobs/flow_run.h"
 #include "jobs/sync_notify.h"
 #include "jobs/sync_run.h"
 #include "server/app.h"
@@ -32,9 +36,17 @@
  * job it expires the leases of fetchers on this host that died, and sends
  * the credential-expiry warnings that are due.
  *
- * Prints one line per job ("job <id> <stream> ok|failed …") and a summary;
- * exit status 0 (also when jobs failed: that is recorded and mailed), 1 when
- * it cannot start (configuration, keys, database), 2 for a usage error.
+ * After the sync jobs it claims the flows (連携フロー) that are due — by
+ * their schedule, 今すぐ実行 or a 再送 — one at a time until none is left
+ * or --max-seconds have passed (jobs/flow_run.h; flows are leased in the
+ * database like jobs, --tenant limits them too, --max-jobs does not count
+ * them), then deletes the stored flow files past their keeping period.
+ *
+ * Prints one line per job ("job <id> <stream> ok|failed …"), one per flow
+ * run ("flow <id> run <id> <trigger> <status> …") and a summary; exit
+ * status 0 (also when jobs or flows failed: that is recorded and mailed or
+ * shown in the run history), 1 when it cannot start (configuration, keys,
+ * database), 2 for a usage error.
  */
 
 static void
@@ -52,9 +64,73 @@ number(const char *s, long max)
 	return (*s == '\0' || *end != '\0' || v < 1 || v > max) ? -1 : v;
 }
 
+#define FLOW_LEASE_S 600   /* a conversion plus a delivery (timeout 120 s) fit well inside */
+#define PURGE_BATCH 500
+
+/* run_flows: the due flows one by one until none is left or the deadline, then the purge of expired files. */
+static int
+run_flows(const struct sync_env *senv, const struct http_client_opts *http, struct arena *fa, int64_t deadline,
+	  long *runs, long *failed, size_t *purged)
+{
+	struct delivery_opts dopts = { .allow = http->allow, .ca_file = http->ca_file };
+	struct flow_env env = {
+		.db = senv->db,
+		.delivery = &dopts,
+		.owner = senv->owner,
+		.only_tenant = senv->only_tenant,
+		.lease_s = FLOW_LEASE_S,
+	};
+	int status = 0;
+	while (clock_mono_us() < deadline) {
+		struct flow_outcome o;
+		int rc = flow_run_next(&env, fa, &o);
+		if (rc == -ERR_NOT_FOUND)
+			break;
+		if (rc != 0) {
+			fprintf(stderr, "ecc-fetch: claiming a flow failed: %s\n", err_name(rc));
+			status = 1;
+			break;
+		}
+		(*runs)++;
+		*failed += strcmp(o.status, "failed") == 0;
+		printf("flow %llu run %llu %s %s in=%u out=%u failed=%u unencodable=%u delivery=%s%s%s%s\n",
+		       (unsigned long long)o.flow_id, (unsigned long long)o.run_id, o.trigger ? o.trigger : "?",
+		       o.lost_lease ? "lost-lease" : o.status, o.records_in, o.records_out, o.records_failed,
+		       o.unencodable, o.delivery_status, *o.message ? " message=" : "", o.message,
+		       o.lost_lease ? " (another fetcher took the flow over)" : "");
+		fflush(stdout);
+		arena_reset(fa);
+	}
+	for (size_t n = PURGE_BATCH; status == 0 && n == PURGE_BATCH && clock_mono_us() < deadline;) {
+		int rc = dbq_flows_purge(env.db, PURGE_BATCH, &n);
+		if (rc != 0) {
+			fprintf(stderr, "ecc-fetch: purging expired flow files failed: %s\n", err_name(rc));
+			break;
+		}
+		*purged += n;
+	}
+	return status;
+}
+
+/*
+ * keep_heap: a sync run's page arena gives its chunks back to malloc after
+ * every page, and with glibc's defaults (trim the heap top above 128 KiB,
+ * mmap blocks above 128 KiB) malloc gives them to the kernel, which zeroes
+ * and faults them in again for the next page: ~10 MiB a Shopify page, ~20 µs
+ * an order. A fetcher's peak is one page (two while pipelining), so it keeps
+ * that memory instead.
+ */
+static void
+keep_heap(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}
+
 int
 main(int argc, char **argv)
 {
+	keep_heap();
 	const char *config = getenv("ECC_CONFIG");
 	long max_s = 50, max_jobs = 100000;
 	bool verbose = false;
@@ -162,7 +238,12 @@ main(int argc, char **argv)
 		fflush(stdout);
 		arena_reset(ja);
 	}
-	printf("ecc-fetch %s: %ld job(s), %ld failed\n", env.owner, jobs, failed);
+	long flows = 0, flows_failed = 0;
+	size_t purged = 0;
+	if (status == 0)
+		status = run_flows(&env, &http, ja, deadline, &flows, &flows_failed, &purged);
+	printf("ecc-fetch %s: %ld job(s), %ld failed; %ld flow run(s), %ld failed; %zu file(s) purged\n", env.owner,
+	       jobs, failed, flows, flows_failed, purged);
 	arena_free(ja);
 	app_free(app);
 	arena_free(tmp);

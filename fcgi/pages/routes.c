@@ -11,12 +11,18 @@
 #include "pages/page_connections_test.h"
 #include "pages/page_dashboard.h"
 #include "pages/page_enrol.h"
+#include "pages/page_flows.h"
+#include "pages/page_flows_actions.h"
+#include "pages/page_flows_form.h"
+#include "pages/page_flows_runs.h"
 #include "pages/page_health.h"
 #include "pages/page_history.h"
 #include "pages/page_home.h"
 #include "pages/page_invite.h"
 #include "pages/page_lang.h"
 #include "pages/page_login.h"
+#include "pages/page_lookups.h"
+#include "pages/page_lookups_csv.h"
 #include "pages/page_ops_home.h"
 #include "pages/page_ops_notices.h"
 #include "pages/page_orders.h"
@@ -24,6 +30,10 @@
 #include "pages/page_reauth.h"
 #include "pages/page_security.h"
 #include "pages/page_sync.h"
+#include "pages/page_templates.h"
+#include "pages/page_templates_edit.h"
+#include "pages/page_templates_preview.h"
+#include "pages/page_templates_versions.h"
 #include "pages/page_test.h"
 #include "pages/page_users.h"
 #include "pages/page_users_actions.h"
@@ -112,6 +122,53 @@ const struct route routes[] = {
 	ROUTE(HTTP_POST, "/connections/{id:int}/sync", page_sync_now, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
 	ROUTE(HTTP_POST, "/connections/{id:int}/pause", page_sync_pause, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
 	ROUTE(HTTP_POST, "/connections/{id:int}/resume", page_sync_resume, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+
+	/* conversion templates (versions, preview, compare, rollback) and code lookup tables */
+	/* Viewers read templates, previews (personal data masked), versions and code tables; editors change them
+	 * (page_templates.h, page_lookups.h). */
+	ROUTE(HTTP_GET, "/templates", page_templates_list, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_POST, "/templates", page_templates_edit_create, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_GET, "/templates/new", page_templates_edit_new, CUST, R_AUTH, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/templates/standard", page_templates_edit_standard, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/templates/preview", page_templates_preview_new, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_GET, "/templates/{id:int}", page_templates_show, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_GET, "/templates/{id:int}/edit", page_templates_edit_form, CUST, R_AUTH, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/templates/{id:int}/edit", page_templates_edit_update, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_GET, "/templates/{id:int}/preview", page_templates_preview_show, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_POST, "/templates/{id:int}/preview", page_templates_preview_post, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_GET, "/templates/{id:int}/download", page_templates_preview_download, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_GET, "/templates/{id:int}/versions", page_templates_versions_list, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_GET, "/templates/{id:int}/compare", page_templates_versions_compare, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_POST, "/templates/{id:int}/rollback", page_templates_versions_rollback, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/templates/{id:int}/delete", page_templates_delete, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_GET, "/lookups", page_lookups_list, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_POST, "/lookups", page_lookups_create, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_GET, "/lookups/{id:int}", page_lookups_show, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_POST, "/lookups/{id:int}/edit", page_lookups_update, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/lookups/{id:int}/delete", page_lookups_delete, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/lookups/{id:int}/entries", page_lookups_entries, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/lookups/{id:int}/import", page_lookups_csv_import, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_GET, "/lookups/{id:int}/export", page_lookups_csv_export, CUST, R_AUTH, ROLE_VIEWER),
+
+	/* flows (連携フロー): schedule, run now, pause, history, 再送, file downloads */
+	/* Viewers read flows, runs and issues; editors change, run, resend and download (a file holds buyers'
+	 * personal data unmasked, which viewers only see masked: page_flows.h). */
+	ROUTE(HTTP_GET, "/flows", page_flows_list, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_POST, "/flows", page_flows_form_create, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_GET, "/flows/new", page_flows_form_new, CUST, R_AUTH, ROLE_EDITOR),
+	ROUTE(HTTP_GET, "/flows/{id:int}", page_flows_show, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_GET, "/flows/{id:int}/edit", page_flows_form_edit, CUST, R_AUTH, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/flows/{id:int}/edit", page_flows_form_update, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/flows/{id:int}/run", page_flows_actions_run, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/flows/{id:int}/pause", page_flows_actions_pause, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/flows/{id:int}/resume", page_flows_actions_resume, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/flows/{id:int}/test", page_flows_actions_test, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/flows/{id:int}/delete", page_flows_actions_delete, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_GET, "/flows/{id:int}/runs", page_flows_runs_list, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_GET, "/flows/{id:int}/runs/{run:int}", page_flows_runs_show, CUST, R_AUTH, ROLE_VIEWER),
+	ROUTE(HTTP_POST, "/flows/{id:int}/runs/{run:int}/resend", page_flows_runs_resend, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_POST, "/flows/{id:int}/runs/{run:int}/resend-records", page_flows_runs_records, CUST, R_AUTH | R_CSRF, ROLE_EDITOR),
+	ROUTE(HTTP_GET, "/flows/{id:int}/runs/{run:int}/file", page_flows_runs_file, CUST, R_AUTH, ROLE_EDITOR),
 
 	/* operator console */
 	ROUTE(HTTP_GET, "/", page_ops_home, OPS, 0, ROLE_NONE),

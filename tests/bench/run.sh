@@ -31,12 +31,18 @@
 # orders/s and >= 30 % of the direct insert; >= 90 % of the allowed 2 calls/s with no 429 after the
 # first; orders list p99 < 50 ms. The sync tenants (bsync-*, brate-*) stay with their connections and
 # run history, but `sync_bench.py --cleanup` deletes their ~100,000 orders, lines and payloads last.
+# Then the conversion (issue 5), which needs no stack: tests/bench/conv_bench.sh times tests/tools/conv_bench
+# converting BENCH_CONV_ROWS (1,000,000) order lines through a 12-column template with expressions into CP932
+# on one core, next to Miller (mlr) doing the same column mapping on the same data as UTF-8 CSV, pinned to
+# the same core, and checks that the two outputs agree; targets: < 5 s for 1,000,000 rows, faster than
+# Miller.
 # Tunables: BENCH_DURATION (10s), BENCH_CONNECTIONS (32), BENCH_THREADS (2), BENCH_REQUESTS (100000),
 # BENCH_TOPUP_MAX_S (60: cap on extra load to reach BENCH_REQUESTS), BENCH_USERS (1000),
 # BENCH_ARGON2_RUNS (20), TRIVIAL_FCGI (binary path; the bench tools are taken from its directory),
 # BENCH_EMU_ORDERS (20000), BENCH_SYNC_RATE_SECONDS (60), BENCH_ORDERS (1000000),
 # BENCH_ORDERS_DURATION (5s), BENCH_ORDERS_CONNECTIONS (ECC_WORKERS), BENCH_CONNECTORS (1; 0 skips
-# the connector parts).
+# the connector parts), BENCH_CONV_ROWS (1000000), BENCH_CONV_CPU (the last CPU), BENCH_CONV (1; 0 skips
+# the conversion).
 set -euo pipefail
 export ECC_MODE=bench
 . "$(dirname "${BASH_SOURCE[0]}")/../../ops/dev/env.sh"
@@ -86,7 +92,7 @@ cleanup() {
 }
 
 mkdir -p "$WORK"
-rm -f "$WORK"/*.wrk "$WORK"/users-*.html "$WORK"/argon2.out "$WORK"/users-setup.log "$WORK"/*.md "$WORK"/*.kv
+rm -f "$WORK"/*.wrk "$WORK"/users-*.html "$WORK"/argon2.out "$WORK"/users-setup.log "$WORK"/*.md "$WORK"/*.kv "$WORK"/conv-*
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -283,6 +289,16 @@ if [ "$CONNECTORS" != 0 ]; then
 	[ -z "$ORDERS_NOTE" ] || say "orders list: $ORDERS_NOTE"
 fi
 
+# --- conversion (issue 5): order lines into CP932 on one core, next to Miller ------------------------
+CONV_NOTE=
+if [ "${BENCH_CONV:-1}" != 0 ]; then
+	say "measuring: conversion of $(thousands "${BENCH_CONV_ROWS:-1000000}") order lines next to Miller (tests/bench/conv_bench.sh)"
+	tests/bench/conv_bench.sh "$TOOLS" "$WORK" "$WORK/conv.md" >"$WORK/conv.kv" ||
+		CONV_NOTE=$(sed -n 's/^not_measured=//p' "$WORK/conv.kv" | paste -sd ';' -)
+	[ -s "$WORK/conv.md" ] || CONV_NOTE=${CONV_NOTE:-"tests/bench/conv_bench.sh wrote no report section"}
+	[ -z "$CONV_NOTE" ] || say "conversion: $CONV_NOTE"
+fi
+
 # --- report ------------------------------------------------------------------------------------
 t_rps=$(wrk_field "$WORK/trivial.wrk" rps)
 row() { # label file
@@ -382,6 +398,10 @@ fi
 			echo "Note: the sync tenants' rows could not be deleted (tests/bench/sync_bench.py --cleanup); the database grows."
 		fi
 	fi
+	if [ "${BENCH_CONV:-1}" != 0 ]; then
+		echo
+		if [ -s "$WORK/conv.md" ]; then cat "$WORK/conv.md"; else echo "## Conversion (issue 5)"; echo; echo "**Not measured**: $CONV_NOTE."; fi
+	fi
 } >"$OUT"
 
 echo
@@ -392,3 +412,4 @@ say "report written to $OUT"
 [ -z "$ARGON2_NOTE" ] || die "Argon2id not measured: $ARGON2_NOTE"
 [ -z "$SYNC_NOTE" ] || die "connector sync not fully measured: $SYNC_NOTE"
 [ -z "$ORDERS_NOTE" ] || die "orders list not measured: $ORDERS_NOTE"
+[ -z "$CONV_NOTE" ] || die "conversion not measured: $CONV_NOTE"

@@ -57,6 +57,28 @@ ORDER = sql(f"SELECT id FROM orders WHERE connection_id = {CONN} LIMIT 1").strip
 RUN = str(int(time.time() * 1000))
 sql(f"INSERT INTO sync_runs (id, tenant_id, connection_id, job_id, stream, fetcher, started_at, status)"
     f" SELECT {RUN}, tenant_id, id, 0, 'orders', 'matrix', UTC_TIMESTAMP(), 'ok' FROM connections WHERE id = {CONN}")
+# a conversion template (one version) and a code table with one entry, for /templates/{id} and /lookups/{id}
+TPL, LOOKUP = str(int(RUN) + 1), str(int(RUN) + 2)
+TPL_DEF = '{"kind":"order","columns":[{"header":"番号","source":"field","value":"order_number"}]}'
+sql(f"INSERT INTO conv_templates (id, tenant_id, name, kind, current_version, latest_version, created_at, updated_at)"
+    f" SELECT {TPL}, tenant_id, 'Matrix template', 'order', 1, 1, UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM connections"
+    f" WHERE id = {CONN}; INSERT INTO conv_template_versions (tenant_id, template_id, version, definition, created_at)"
+    f" SELECT tenant_id, {TPL}, 1, '{TPL_DEF}', UTC_TIMESTAMP() FROM connections WHERE id = {CONN};"
+    f" INSERT INTO lookup_tables (id, tenant_id, name, created_at, updated_at) SELECT {LOOKUP}, tenant_id,"
+    f" 'Matrix table', UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM connections WHERE id = {CONN};"
+    f" INSERT INTO lookup_entries (tenant_id, table_id, lookup_key, lookup_value) SELECT tenant_id, {LOOKUP}, 'k', 'v'"
+    f" FROM connections WHERE id = {CONN}")
+t.check(sql(f"SELECT COUNT(*) FROM conv_templates WHERE id = {TPL}").strip() == "1", "a template in tenant a")
+# a flow (download, manual) reading the connection through that template, with one run, for /flows/{id}/…
+FLOW, FLOW_RUN = str(int(RUN) + 3), str(int(RUN) + 4)
+sql(f"INSERT INTO flows (id, tenant_id, name, template_id, destination, destination_settings, schedule_kind,"
+    f" created_at, updated_at) SELECT {FLOW}, tenant_id, 'Matrix flow', {TPL}, 'download', '{{}}', 'manual',"
+    f" UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM connections WHERE id = {CONN};"
+    f" INSERT INTO flow_sources (tenant_id, flow_id, connection_id) SELECT tenant_id, {FLOW}, id FROM connections"
+    f" WHERE id = {CONN}; INSERT INTO flow_runs (id, tenant_id, flow_id, trigger_kind, template_version, status,"
+    f" started_at) SELECT {FLOW_RUN}, tenant_id, {FLOW}, 'manual', 1, 'nothing', UTC_TIMESTAMP() FROM connections"
+    f" WHERE id = {CONN}")
+t.check(sql(f"SELECT COUNT(*) FROM flow_runs WHERE flow_id = {FLOW}").strip() == "1", "a flow with a run in tenant a")
 
 
 def session_client(who, state="active"):
@@ -79,11 +101,17 @@ def url_of(pattern):
         if kind != "int":
             return "x" if kind == "slug" else "A" * 43
         if name == "run":
-            return RUN
+            return FLOW_RUN if pattern.startswith("/flows/") else RUN
         if pattern.startswith("/connections/"):
             return CONN
         if pattern.startswith("/orders/"):
             return ORDER
+        if pattern.startswith("/templates/"):
+            return TPL
+        if pattern.startswith("/lookups/"):
+            return LOOKUP
+        if pattern.startswith("/flows/"):
+            return FLOW
         return users["victim"]["id"]
     return re.sub(r"\{([a-z_]+):([a-z]+)\}", sub, pattern)
 
@@ -111,8 +139,17 @@ VICTIM_Q = (f"SELECT id, role, status, totp_enabled, password_hash, failed_login
 CONN_Q = (f"SELECT name, paused, auth_failed, endpoint, settings FROM connections WHERE id = {CONN}"
           f"; SELECT run_requested, lease_owner FROM sync_jobs WHERE connection_id = {CONN} ORDER BY id"
           f"; SELECT COUNT(*) FROM orders WHERE connection_id = {CONN}")
+TPL_Q = (f"SELECT name, current_version, latest_version FROM conv_templates WHERE id = {TPL}"
+         f"; SELECT version, definition FROM conv_template_versions WHERE template_id = {TPL}"
+         f"; SELECT name, description FROM lookup_tables WHERE id = {LOOKUP}"
+         f"; SELECT lookup_key, lookup_value FROM lookup_entries WHERE table_id = {LOOKUP}")
 victim_before = sql(VICTIM_Q)
 conn_before = sql(CONN_Q)
+tpl_before = sql(TPL_Q)
+FLOW_Q = (f"SELECT name, template_id, filter_expr, destination, schedule_kind, paused, run_requested,"
+          f" IFNULL(resend_run_id, 0) FROM flows WHERE id = {FLOW}; SELECT connection_id FROM flow_sources"
+          f" WHERE flow_id = {FLOW}; SELECT COUNT(*) FROM flow_runs WHERE flow_id = {FLOW}")
+flow_before = sql(FLOW_Q)
 # logout and the destructive user actions last, so the visitors' sessions live through the matrix
 routes.sort(key=lambda r: (r["pattern"] == "/logout", r["method"] == "POST" and ("/users/" in r["pattern"]
                                                                                   or "/delete" in r["pattern"])))
@@ -124,6 +161,10 @@ for label, who in visitors:
         # editors may change connections; nobody before them (anonymous, half signed-in, viewer, another tenant) may
         t.check(sql(CONN_Q) == conn_before and conn_before.strip() != "",
                 "no visitor without the right changed the tenant's connection, its jobs or orders")
+        t.check(sql(TPL_Q) == tpl_before and "Matrix table" in tpl_before,
+                "no visitor without the right changed the tenant's template or code table")
+        t.check(sql(FLOW_Q) == flow_before and "Matrix flow" in flow_before,
+                "no visitor without the right changed, ran or deleted the tenant's flow")
     if label == "admin":
         # everyone so far (anonymous, half signed-in, lower roles, another tenant) must have changed nothing
         t.check(sql(VICTIM_Q) == victim_before and victim_before.strip() != "",
@@ -156,5 +197,8 @@ for label, who in visitors:
                 t.check(r.status == 404, what + " (another tenant's object is 404)")
             else:
                 t.check(r.status not in (401, 403) and not to_login(r, "/login"), what + " (allowed)")
+
+# editors and admins posted empty forms: refused (400) or shown again with a message, nothing stored
+t.check(sql(TPL_Q) == tpl_before, "empty posts changed no template or code table")
 
 t.done()

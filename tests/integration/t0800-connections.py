@@ -9,11 +9,10 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from ecctest import VAR, Client, Suite, remember_secret  # noqa: E402
-from accounts import admin, form_token, sql  # noqa: E402
+from ecctest import VAR, Suite, remember_secret  # noqa: E402
+from accounts import form_token, post_from, q1, role_tenants, sql, test_session  # noqa: E402
 
 t = Suite("connections")
 N = int(time.time() * 1000) % 10**8
@@ -37,39 +36,23 @@ VALUES = {
 NAMES = {"shopify": "本店 Shopify", "rakuten": "楽天市場店", "amazon": "Amazon 店"}
 
 
-def q1(query):
-    rows = sql(query)
-    return rows[0][0] if rows and rows[0] else None
 
 
 # --- tenants and users: an admin, an editor, a viewer and a restricted editor in A; an admin in B ---------------
-users = {}
-for code in (CODE, CODE_B):
-    p = admin("tenant", "create", "--code", code, "--name", "接続テスト商店 " + code, "--admin-email",
-              f"first@{code}.example")
-    t.check(p.returncode == 0, f"tenant {code}: {p.stderr.strip()}")
-for who, code, role in (("admin", CODE, "admin"), ("editor", CODE, "editor"), ("viewer", CODE, "viewer"),
-                        ("limited", CODE, "editor"), ("other", CODE_B, "admin")):
-    p = admin("demo", "admin", "--tenant", code, "--email", f"{who}@{code}.example", "--role", role)
-    m = re.search(r"user: (\d+)", p.stdout)
-    t.check(m is not None, f"user {who}: {p.stderr.strip()}")
-    users[who] = {"code": code, "email": f"{who}@{code}.example", "id": int(m.group(1)) if m else 0}
+users = role_tenants(t, (CODE, CODE_B), "接続テスト商店 ",
+                     (("admin", CODE, "admin"), ("editor", CODE, "editor"), ("viewer", CODE, "viewer"),
+                      ("limited", CODE, "editor"), ("other", CODE_B, "admin")))
 TID = int(q1(f"SELECT id FROM tenants WHERE code = '{CODE}'") or 0)
 
 
 def session(who):
-    c = Client()
-    p = admin("test", "session", "--tenant", users[who]["code"], "--email", users[who]["email"])
-    c.cookies["__Host-ecc_sid"] = p.stdout.strip()
-    return c
+    return test_session(users[who])
 
 
 adm, ed, viewer, limited, other = (session(w) for w in ("admin", "editor", "viewer", "limited", "other"))
 
 
-def post(c, path, fields, page):
-    """POST a form the way a browser does: the CSRF token comes from the page the form is on."""
-    return c.post_form(path, fields, token=form_token(c.get(page).text))
+post = post_from
 
 
 def conn_count():

@@ -14,8 +14,8 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from ecctest import VAR, Client, Suite  # noqa: E402
-from accounts import admin, sql  # noqa: E402
+from ecctest import VAR, Suite  # noqa: E402
+from accounts import q1, role_tenants, sql, test_session  # noqa: E402
 
 t = Suite("orders")
 N = int(time.time() * 1000) % 10**8
@@ -27,9 +27,6 @@ today = datetime.datetime.now(JST).replace(hour=0, minute=0, second=0, microseco
 BASE = int(today.timestamp())  # every ordered_at is before 00:00 JST today, spread over 10 days
 
 
-def q1(query):
-    rows = sql(query)
-    return rows[0][0] if rows and rows[0] else None
 
 
 def fixture(code, conn, count, *extra):
@@ -52,26 +49,15 @@ def tidy_ok(page, what):
 
 
 # --- tenants, users (admin, editor, viewer, restricted viewer in A; admin in B), sessions --------------------------
-users = {}
-for code in (CODE, CODE_B):
-    p = admin("tenant", "create", "--code", code, "--name", "注文テスト商店 " + code, "--admin-email",
-              f"first@{code}.example")
-    t.check(p.returncode == 0, f"tenant {code}: {p.stderr.strip()}")
-for who, code, role in (("admin", CODE, "admin"), ("editor", CODE, "editor"), ("viewer", CODE, "viewer"),
-                        ("limited", CODE, "viewer"), ("other", CODE_B, "admin")):
-    p = admin("demo", "admin", "--tenant", code, "--email", f"{who}@{code}.example", "--role", role)
-    m = re.search(r"user: (\d+)", p.stdout)
-    t.check(m is not None, f"user {who}: {p.stderr.strip()}")
-    users[who] = {"code": code, "email": f"{who}@{code}.example", "id": int(m.group(1)) if m else 0}
+users = role_tenants(t, (CODE, CODE_B), "注文テスト商店 ",
+                     (("admin", CODE, "admin"), ("editor", CODE, "editor"), ("viewer", CODE, "viewer"),
+                      ("limited", CODE, "viewer"), ("other", CODE_B, "admin")))
 TID = int(q1(f"SELECT id FROM tenants WHERE code = '{CODE}'") or 0)
 TID_B = int(q1(f"SELECT id FROM tenants WHERE code = '{CODE_B}'") or 0)
 
 
 def session(who):
-    c = Client()
-    p = admin("test", "session", "--tenant", users[who]["code"], "--email", users[who]["email"])
-    c.cookies["__Host-ecc_sid"] = p.stdout.strip()
-    return c
+    return test_session(users[who])
 
 
 # --- the upsert path through the fixture tool ---------------------------------------------------------------------

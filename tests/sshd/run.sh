@@ -39,6 +39,29 @@ TUSER=${ECC_SFTP_TEST_USER:-ecc-sftp-test}
 PWFILE=$ECC_VAR/secrets/sftp_test.pw
 SSHD=/usr/sbin/sshd
 
+# root_safe DIR: true when every component of DIR is owned by root and writable by nobody else — what sshd
+# demands of a ChrootDirectory (every component) and, with StrictModes, of the AuthorizedKeysFile's path.
+root_safe() {
+	local p=$1 st
+	while :; do
+		st=$(stat -c '%u %a' "$p" 2>/dev/null) || return 1
+		[ "${st%% *}" = 0 ] || return 1
+		(( (8#${st#* } & 8#022) == 0 )) || return 1
+		[ "$p" = / ] && return 0
+		p=$(dirname "$p")
+	done
+}
+
+# The chroot and authorized_keys live under the checkout when its path satisfies sshd (e.g. /work/x/var);
+# a checkout under a world-writable directory such as /tmp cannot hold them, so they go to
+# /run/ecc-sshd/<a hash of ECC_VAR>/ instead: still one place per checkout and mode, so two runs never
+# share it; stop removes it.
+if root_safe "$ECC_VAR"; then
+	SAFE=$D
+else
+	SAFE=/run/ecc-sshd/$(printf '%s' "$ECC_VAR" | sha256sum | cut -c1-16)
+fi
+
 say() { printf 'sshd: %s\n' "$*"; }
 die() { printf 'sshd: %s\n' "$*" >&2; exit 1; }
 
@@ -78,7 +101,9 @@ ensure_keys() {
 			die "cannot generate the client key"
 	fi
 	chmod 600 "$D/client_ed25519"
-	install -m 0644 "$D/client_ed25519.pub" "$D/authorized_keys"
+	mkdir -p "$SAFE"
+	chmod 755 "$SAFE"
+	install -m 0644 "$D/client_ed25519.pub" "$SAFE/authorized_keys"
 }
 
 ensure_password() {
@@ -118,11 +143,11 @@ ensure_user() {
 }
 
 ensure_chroot() {
-	mkdir -p "$D/chroot/in"
-	chown root:root "$D/chroot"
-	chmod 755 "$D/chroot"
-	chown "$TUSER:$(id -gn "$TUSER")" "$D/chroot/in"
-	chmod 755 "$D/chroot/in"
+	mkdir -p "$SAFE/chroot/in"
+	chown root:root "$SAFE" "$SAFE/chroot"
+	chmod 755 "$SAFE" "$SAFE/chroot"
+	chown "$TUSER:$(id -gn "$TUSER")" "$SAFE/chroot/in"
+	chmod 755 "$SAFE/chroot/in"
 }
 
 write_config() {
@@ -141,7 +166,7 @@ PasswordAuthentication yes
 PermitEmptyPasswords no
 KbdInteractiveAuthentication no
 PubkeyAuthentication yes
-AuthorizedKeysFile $D/authorized_keys
+AuthorizedKeysFile $SAFE/authorized_keys
 StrictModes yes
 MaxAuthTries 3
 LoginGraceTime 20
@@ -155,7 +180,7 @@ PermitUserRC no
 PrintMotd no
 Subsystem sftp internal-sftp
 ForceCommand internal-sftp
-ChrootDirectory $D/chroot
+ChrootDirectory $SAFE/chroot
 CONF
 	mv -f "$D/sshd_config.new" "$D/sshd_config"
 }
@@ -209,6 +234,7 @@ cmd_stop() {
 	local pid procs p
 	if ! pid=$(pid_of); then
 		rm -f "$D/sshd.pid"
+		[ "$SAFE" = "$D" ] || { rm -rf "$SAFE"; rmdir /run/ecc-sshd 2>/dev/null; }
 		say "not running"
 		return 0
 	fi
@@ -228,6 +254,7 @@ cmd_stop() {
 		fi
 	done
 	rm -f "$D/sshd.pid"
+	[ "$SAFE" = "$D" ] || { rm -rf "$SAFE"; rmdir /run/ecc-sshd 2>/dev/null; }
 	say "stopped"
 }
 
@@ -244,7 +271,7 @@ cmd_status() {
 # info: key=value lines for tests (what to connect to and with)
 cmd_info() {
 	printf 'host=127.0.0.1\nport=%s\nuser=%s\ndir=/in\nchroot=%s\nhostkey=%s\npassword_file=%s\nkey_file=%s\n' \
-		"$PORT" "$TUSER" "$D/chroot" "$(cat "$D/hostkey.sha256" 2>/dev/null)" "$PWFILE" "$D/client_ed25519"
+		"$PORT" "$TUSER" "$SAFE/chroot" "$(cat "$D/hostkey.sha256" 2>/dev/null)" "$PWFILE" "$D/client_ed25519"
 }
 
 case ${1:-} in

@@ -25,7 +25,7 @@ import sys
 RAW_ALLOW = {"qr", "orders_chart"}  # names allowed in {{{x}}} / {{&x}}: qr = fcgi/html/qr.c, orders_chart = fcgi/html/svgchart.c (VIEW_SAFE SVG)
 URL_BUILDER_KEYS = {"download_href", "form_action_href", "back_href"}  # view keys holding URLs our C code builds: download_href = data:text/plain;base64 (page_enrol.c); form_action_href, back_href = /connections[/<id>] (page_connections.c)
 QUERY_KEYS = {"static_v", "platform"}  # view keys allowed inside the query part of a literal local URL (platform: a name from conn_all())
-PATH_ID_KEYS = {"id", "conn.id"}  # view keys allowed as a whole path segment: numbers the C side renders
+PATH_ID_KEYS = {"id", "conn.id", "flow_id"}  # view keys allowed as a whole path segment: numbers the C side renders
 URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "data"}
 
 ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else

@@ -183,3 +183,38 @@ def new_tenant(code, name, addr, admin_name, password, check=None):
     acct.key, acct.codes, r = enrol(c)
     check(len(acct.codes) == 10, f"enrolled with 10 recovery codes ({r.status})")
     return acct, c
+
+
+def q1(query):
+    """The first column of the first row of a query as root, or None."""
+    rows = sql(query)
+    return rows[0][0] if rows and rows[0] else None
+
+
+def role_tenants(t, codes, name, roles):
+    """Create the tenants `codes` (named name + code) and, for each (who, code, role) in roles, a signed-up
+    user who@code.example with that role. Returns {who: {"code", "email", "id"}}."""
+    users = {}
+    for code in codes:
+        p = admin("tenant", "create", "--code", code, "--name", name + code, "--admin-email",
+                  f"first@{code}.example")
+        t.check(p.returncode == 0, f"tenant {code}: {p.stderr.strip()}")
+    for who, code, role in roles:
+        p = admin("demo", "admin", "--tenant", code, "--email", f"{who}@{code}.example", "--role", role)
+        m = re.search(r"user: (\d+)", p.stdout)
+        t.check(m is not None, f"user {who}: {p.stderr.strip()}")
+        users[who] = {"code": code, "email": f"{who}@{code}.example", "id": int(m.group(1)) if m else 0}
+    return users
+
+
+def test_session(user):
+    """A Client signed in as user (a role_tenants entry) through the test-build-only `ecc-admin test session`."""
+    c = Client()
+    p = admin("test", "session", "--tenant", user["code"], "--email", user["email"])
+    c.cookies["__Host-ecc_sid"] = p.stdout.strip()
+    return c
+
+
+def post_from(c, path, fields, page):
+    """POST a form the way a browser does: the CSRF token comes from the page the form is on."""
+    return c.post_form(path, fields, token=form_token(c.get(page).text))

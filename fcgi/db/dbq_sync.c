@@ -145,14 +145,12 @@ owner_pid(const char *owner, const char *host)
 	return (pid_t)pid;
 }
 
-int
-dbq_sync_reap_dead(struct db *db, struct arena *a, const char *host, int64_t now_ms)
+/* reap: the dead same-host leases of one table (sel lists id and lease_owner; upd expires one). */
+static int
+reap(struct db *db, struct arena *a, const char *host, int64_t now_ms, const char *sel, const char *upd)
 {
 	struct db_rows *rows;
-	int rc = db_query(db, a, &rows,
-			  "SELECT id, lease_owner FROM sync_jobs WHERE lease_owner LIKE CONCAT(?, ':%')"
-			  " AND lease_until >= FROM_UNIXTIME(? / 1000)",
-			  "si", host, now_ms);
+	int rc = db_query(db, a, &rows, sel, "si", host, now_ms);
 	if (rc != 0)
 		return rc;
 	int reaped = 0;
@@ -164,15 +162,31 @@ dbq_sync_reap_dead(struct db *db, struct arena *a, const char *host, int64_t now
 		pid_t pid = owner_pid(owner, host);
 		if (pid == 0 || kill(pid, 0) == 0 || errno != ESRCH)
 			continue;
-		rc = db_exec(db, a,
-			     "UPDATE sync_jobs SET lease_until = FROM_UNIXTIME(? / 1000) - INTERVAL 1 SECOND"
-			     " WHERE id = ? AND lease_owner = ?",
-			     "iis", now_ms, id, owner);
+		rc = db_exec(db, a, upd, "iis", now_ms, id, owner);
 		if (rc != 0)
 			return rc;
 		reaped += (int)db_affected(db);
 	}
 	return reaped;
+}
+
+int
+dbq_sync_reap_dead(struct db *db, struct arena *a, const char *host, int64_t now_ms)
+{
+	int jobs = reap(db, a, host, now_ms,
+			"SELECT id, lease_owner FROM sync_jobs WHERE lease_owner LIKE CONCAT(?, ':%')"
+			" AND lease_until >= FROM_UNIXTIME(? / 1000)",
+			"UPDATE sync_jobs SET lease_until = FROM_UNIXTIME(? / 1000) - INTERVAL 1 SECOND"
+			" WHERE id = ? AND lease_owner = ?");
+	if (jobs < 0)
+		return jobs;
+	/* a flow whose lease expires is taken over by the next claim, which marks its run abandoned */
+	int flows = reap(db, a, host, now_ms,
+			 "SELECT id, lease_owner FROM flows WHERE lease_owner LIKE CONCAT(?, ':%')"
+			 " AND lease_until >= FROM_UNIXTIME(? / 1000)",
+			 "UPDATE flows SET lease_until = FROM_UNIXTIME(? / 1000) - INTERVAL 1 SECOND"
+			 " WHERE id = ? AND lease_owner = ?");
+	return flows < 0 ? flows : jobs + flows;
 }
 
 int

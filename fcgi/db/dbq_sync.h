@@ -61,10 +61,12 @@ int dbq_sync_claim(struct db *db, struct arena *a, const char *owner, uint64_t o
 		   int64_t now_ms, int64_t lease_ms, struct sync_job *out);
 
 /*
- * dbq_sync_reap_dead: leases held by owners on this host ("<host>:<pid>:…")
- * whose process no longer exists are expired at once, so a killed fetcher's
- * job is taken over by the next run without waiting for the lease to run
- * out. host is this machine's name. Returns the number reaped or an error.
+ * dbq_sync_reap_dead: leases of sync jobs and of flows held by owners on
+ * this host ("<host>:<pid>:…") whose process no longer exists are expired at
+ * once, so a killed fetcher's job or flow is taken over by the next run
+ * without waiting for the lease to run out (the flow's unfinished run is then
+ * marked abandoned by dbq_flows_claim_due). host is this machine's name.
+ * Returns the number reaped or an error.
  */
 int dbq_sync_reap_dead(struct db *db, struct arena *a, const char *host, int64_t now_ms);
 

@@ -493,6 +493,21 @@ r = ED.post_form(f"/flows/{DL}/runs/{first['run']}/resend", {})
 t.check(r.status == 303 and q1(f"SELECT resend_run_id IS NULL FROM flows WHERE id = {DL}") == "1",
         "a run whose file is gone cannot be re-sent")
 
+# ---- 7b. a fetcher killed during a flow run: the next fetcher on the host reaps its lease at once ----------------
+gone = subprocess.Popen(["true"])
+gone.wait()                      # a pid that no longer exists
+owner = f"{os.uname().nodename}:{gone.pid}:dead00"
+TPLV = q1(f"SELECT current_version FROM conv_templates t JOIN flows f ON f.template_id = t.id WHERE f.id = {DL}")
+sql(f"UPDATE flows SET lease_owner = '{owner}', lease_until = NOW() + INTERVAL 10 MINUTE, run_requested = 1"
+    f" WHERE id = {DL}")
+sql(f"INSERT INTO flow_runs (id, tenant_id, flow_id, trigger_kind, template_version, status, started_at, lease_owner)"
+    f" VALUES (777000000000000001, {TENANT_A}, {DL}, 'manual', {TPLV}, 'running', NOW(), '{owner}')")
+runs, p = fetch(0)
+t.check(any(r["flow"] == str(DL) for r in runs) and "reaped 1 lease" in p.stdout,
+        f"the dead fetcher's flow lease is reaped and the flow runs at once ({p.stdout[-300:]})")
+t.check(q1("SELECT status FROM flow_runs WHERE id = 777000000000000001") == "abandoned",
+        "the killed fetcher's run is recorded as abandoned")
+
 # ---- 8. the screens are valid HTML (tidy), in Japanese and English --------------------------------------------------
 pages = {"list": "/flows", "new": "/flows/new", "show": f"/flows/{DL}", "edit": f"/flows/{PWF}/edit",
          "runs": f"/flows/{DL}/runs", "run": f"/flows/{DL}/runs/{first['run']}",

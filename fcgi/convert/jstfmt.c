@@ -363,6 +363,11 @@ jstfmt_filename(struct buf *out, const char *pat, size_t n, int64_t epoch_ms, st
 			rc = fail(err, -ERR_INVALID, "ファイル名に「/」は使えません");
 		else if (cp == '\\')
 			rc = fail(err, -ERR_INVALID, "ファイル名に「\\」は使えません");
+		else if (cp < 0x80 && strchr(":*?\"<>|", (int)cp) != NULL) {
+			if (err != NULL)
+				buf_printf(err, "ファイル名に「%c」は使えません（Windows で開けない名前になります）", (int)cp);
+			rc = -ERR_INVALID;
+		}
 		else if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
 			if (err != NULL)
 				buf_printf(err, "ファイル名に制御文字（U+%04X）は使えません", (unsigned)cp);

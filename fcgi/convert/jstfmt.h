@@ -62,7 +62,9 @@ int jstfmt_parse(const char *s, size_t n, int64_t *epoch_ms);
  * do not nest; a '}' without '{', an unclosed '{' or an empty "{}" is an
  * error. The result must be a safe single file name: not empty, not "." or
  * "..", no '/', '\\', NUL or control character (U+0000..001F, U+007F,
- * U+0080..009F), at most JSTFMT_MAX_FILENAME bytes of well-formed UTF-8.
+ * U+0080..009F), none of the characters Windows refuses in a name
+ * (: * ? " < > |; a downloaded file must open there), at most
+ * JSTFMT_MAX_FILENAME bytes of well-formed UTF-8.
  * Returns 0 with the name appended to out; on error -ERR_INVALID (or
  * -ERR_TOO_LARGE for the length), a Japanese message naming the problem
  * appended to err (if not NULL), and out restored.

@@ -164,6 +164,8 @@ test_filename(void)
 		{ "a\x7f", "U+007F" }, { "a\xc2\x85", "U+0085" }, { "x{yyyy.csv", "閉じていません" },
 		{ "x}y", "}" }, { "{}", "{}" }, { "{{yyyy}}", "閉じていません" }, { "{YYYY}.csv", "「YYYY」" },
 		{ "\xff.csv", "UTF-8" }, { "{'a}", "' が閉じていません" },
+		{ "a:b.csv", "「:」" }, { "{HH:mm}.csv", "「:」" }, { "a*.csv", "「*」" }, { "a?.csv", "「?」" },
+		{ "a\"b.csv", "「\"」" }, { "<a>.csv", "「<」" }, { "a|b.csv", "「|」" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		const char *got = fname(bad[i].pat, T0);

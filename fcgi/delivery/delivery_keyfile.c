@@ -2,10 +2,12 @@
 #include "delivery_keyfile.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,6 +44,23 @@ delivery_keyfile_write(struct delivery_keyfile *k, const char *tmp_dir, const ch
 {
 	k->fd = -1;
 	k->dir[0] = k->file[0] = k->path[0] = '\0';
+	size_t len = strlen(key);
+	bool nl = len > 0 && key[len - 1] != '\n';
+	/* first choice: an anonymous in-memory file — the key never reaches a disk and has no name */
+	k->fd = memfd_create("ecc-sftp-key", MFD_CLOEXEC);
+	if (k->fd >= 0) {
+		if (fchmod(k->fd, 0600) != 0 || write_all(k->fd, key, len) != 0 || (nl && write_all(k->fd, "\n", 1) != 0))
+			return io_fail(k, err, "write (memfd)");
+		snprintf(k->path, sizeof k->path, "/proc/self/fd/%d", k->fd);
+		int probe = open(k->path, O_RDONLY | O_CLOEXEC);
+		if (probe >= 0) {
+			close(probe);
+			return 0;
+		}
+		close(k->fd);   /* no /proc: fall back to a private file */
+		k->fd = -1;
+		k->path[0] = '\0';
+	}
 	if (tmp_dir == NULL || tmp_dir[0] == '\0')
 		tmp_dir = getenv("TMPDIR");
 	if (tmp_dir == NULL || tmp_dir[0] != '/')
@@ -62,9 +81,7 @@ delivery_keyfile_write(struct delivery_keyfile *k, const char *tmp_dir, const ch
 		k->file[0] = '\0';
 		return io_fail(k, err, "create");
 	}
-	size_t len = strlen(key);
-	if (write_all(k->fd, key, len) != 0 ||
-	    (len > 0 && key[len - 1] != '\n' && write_all(k->fd, "\n", 1) != 0))
+	if (write_all(k->fd, key, len) != 0 || (nl && write_all(k->fd, "\n", 1) != 0))
 		return io_fail(k, err, "write");
 	/* prefer a file without a name: reachable only through our descriptor */
 	char proc[64];

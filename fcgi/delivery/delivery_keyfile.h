@@ -12,17 +12,19 @@
  * memory, so for one delivery the key is written to a file that nobody else
  * can read, for as short a time as possible:
  *
+ *   0. first choice (Linux): memfd_create — an anonymous file in memory, never
+ *      on a disk, with no name; libcurl gets "/proc/self/fd/<n>";
+ *   otherwise (no memfd or no /proc):
  *   1. mkdtemp "<tmp_dir>/ecc-key-XXXXXX" (mode 0700, owned by this user);
  *   2. create "key" in it with O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600, and
  *      write the key text;
- *   3. when /proc/self/fd works (Linux), unlink the file and remove the
- *      directory AT ONCE, keep the descriptor open and give libcurl the path
- *      "/proc/self/fd/<n>": the key then has no name on disk at all, and a
- *      crash leaves nothing behind. Otherwise the named file is used and
+ *   3. when /proc/self/fd works, unlink the file and remove the directory AT
+ *      ONCE and keep only the descriptor; else the named file is used and
  *      removed by delivery_keyfile_remove right after the transfer.
  *
- * The directory's parent is the configured tmp_dir, else $TMPDIR, else /tmp;
- * it should be a local file system (not shared), as for any temporary file.
+ * In the fallback the key's bytes do reach the file system of tmp_dir (the
+ * configured tmp_dir, else $TMPDIR, else /tmp): it must be local and not
+ * shared, as for any temporary file.
  */
 struct delivery_keyfile {
 	int fd;                /* open descriptor of the key file, -1 when none */
